@@ -1,0 +1,5 @@
+from . import crm_lead
+from . import crm_team
+from . import dealer_outbound
+from . import res_company
+from . import res_config_settings

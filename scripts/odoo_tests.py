@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Run dealer_lead_addon's tests inside a real Odoo 19 on the local PostgreSQL.
+
+Finds Odoo through ODOO_PATH (folder holding odoo-bin, default /opt/odoo19) and ODOO_PYTHON
+(default $ODOO_PATH/.venv/bin/python). Creates a throw-away database (cloned from a cached
+template that holds only the addon's Odoo dependencies, to save minutes), installs the addon,
+checks that the install logged no warning, runs the tests tagged /dealer_lead_addon, and writes
+the counts to a JSON file for the top-level summary. Without Odoo it prints a loud SKIPPED line.
+
+Environment:
+  ODOO_TEST_TAGS   test tags (default /dealer_lead_addon)
+  ODOO_TEST_DB     database name (default dealer_test_<pid>); dropped afterwards unless ODOO_KEEP_DB=1
+  ODOO_DB_HOST / ODOO_DB_USER / ODOO_DB_PORT   PostgreSQL (default 127.0.0.1 / current user / 5432)
+  ODOO_NO_TEMPLATE=1   install the dependencies into the fresh database instead of cloning
+"""
+
+import ast
+import hashlib
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+ADDON = "dealer_lead_addon"
+SUMMARY_RE = re.compile(r"odoo\.tests\.result: (\d+) failed, (\d+) error\(s\) of (\d+) tests")
+LOG_LINE_RE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (WARNING|ERROR|CRITICAL) ")
+
+
+def env(name, default):
+    return os.environ.get(name) or default
+
+
+ODOO_PATH = Path(env("ODOO_PATH", "/opt/odoo19"))
+ODOO_PYTHON = Path(env("ODOO_PYTHON", str(ODOO_PATH / ".venv/bin/python")))
+DB_HOST = env("ODOO_DB_HOST", "127.0.0.1")
+DB_PORT = env("ODOO_DB_PORT", "5432")
+DB_USER = env("ODOO_DB_USER", os.environ.get("USER") or "root")
+DATA_DIR = Path(env("ODOO_DATA_DIR", str(Path.home() / ".local/share/Odoo")))
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def psql_env():
+    return {**os.environ, "PGHOST": DB_HOST, "PGPORT": DB_PORT, "PGUSER": DB_USER}
+
+
+def db_exists(name):
+    out = subprocess.run(
+        ["psql", "-d", "postgres", "-Atc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+        capture_output=True, text=True, env=psql_env(), check=False,
+    )
+    return out.stdout.strip() == "1"
+
+
+def drop_db(name):
+    subprocess.run(["dropdb", "--if-exists", "--force", name], env=psql_env(), check=False,
+                   capture_output=True)
+    shutil.rmtree(DATA_DIR / "filestore" / name, ignore_errors=True)
+
+
+def odoo_cmd(db, *args):
+    return [
+        str(ODOO_PYTHON), str(ODOO_PATH / "odoo-bin"),
+        "-d", db, "--db_host", DB_HOST, "--db_port", DB_PORT, "--db_user", DB_USER,
+        "--data-dir", str(DATA_DIR),
+        "--addons-path", f"{ODOO_PATH / 'addons'},{REPO}",
+        "--http-interface", "127.0.0.1", "--http-port", str(free_port()),
+        "--gevent-port", str(free_port()),
+        "--stop-after-init", "--max-cron-threads", "0", *args,
+    ]
+
+
+def run_odoo(db, *args, log_path):
+    with open(log_path, "w") as log:
+        proc = subprocess.run(odoo_cmd(db, *args), stdout=log, stderr=subprocess.STDOUT,
+                              env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}, check=False)
+    return proc.returncode, Path(log_path).read_text(errors="replace")
+
+
+def addon_dependencies():
+    manifest = ast.literal_eval((REPO / ADDON / "__manifest__.py").read_text())
+    return sorted(manifest["depends"])
+
+
+def template_db():
+    """Return a database holding the addon's dependencies only, building it once per deps set."""
+    deps = addon_dependencies()
+    digest = hashlib.sha1(",".join(deps).encode()).hexdigest()[:10]
+    name = f"dealer_deps_{digest}"
+    if db_exists(name):
+        return name
+    print(f"dealer_lead_addon: building template database {name} ({', '.join(deps)})", flush=True)
+    code, log = run_odoo(name, "-i", ",".join(deps), "--without-demo", "all",
+                         log_path=f"/tmp/{name}.log")
+    if code != 0:
+        drop_db(name)
+        sys.exit(f"dealer_lead_addon: could not build the template database, see /tmp/{name}.log")
+    return name
+
+
+def clone_db(template, name):
+    drop_db(name)
+    subprocess.run(["createdb", "-T", template, name], env=psql_env(), check=True)
+    src = DATA_DIR / "filestore" / template
+    if src.exists():
+        shutil.copytree(src, DATA_DIR / "filestore" / name)
+
+
+def install_warnings(log):
+    """Warnings and errors logged while installing, before any test ran."""
+    install_part = log.split("Starting post tests")[0]
+    return [line for line in install_part.splitlines() if LOG_LINE_RE.match(line)]
+
+
+def write_result(result):
+    out = os.environ.get("ODOO_RESULT_FILE")
+    if out:
+        Path(out).write_text(json.dumps(result))
+    print(f"dealer_lead_addon: {result['passed']} passed, {result['failed']} failed"
+          + (f", {result['skipped']} skipped" if result.get("skipped") else ""), flush=True)
+
+
+def main():
+    if not (ODOO_PATH / "odoo-bin").exists() or not ODOO_PYTHON.exists():
+        print("=" * 78)
+        print(f"dealer_lead_addon: SKIPPED (Odoo 19 not found at {ODOO_PATH} "
+              f"with python {ODOO_PYTHON}; set ODOO_PATH / ODOO_PYTHON, see README)")
+        print("=" * 78, flush=True)
+        write_result({"passed": 0, "failed": 0, "skipped": 1, "odoo": "absent"})
+        return 0
+    tags = env("ODOO_TEST_TAGS", f"/{ADDON}")
+    db = env("ODOO_TEST_DB", f"dealer_test_{os.getpid()}")
+    if os.environ.get("ODOO_NO_TEMPLATE"):
+        drop_db(db)
+        init = ",".join([ADDON])
+    else:
+        clone_db(template_db(), db)
+        init = ADDON
+    log_path = f"/tmp/{db}.log"
+    print(f"dealer_lead_addon: installing into {db} and running tests {tags} (log: {log_path})",
+          flush=True)
+    code, log = run_odoo(db, "-i", init, "--test-tags", tags, "--log-level", "test",
+                         log_path=log_path)
+    if not os.environ.get("ODOO_KEEP_DB"):
+        drop_db(db)
+    match = SUMMARY_RE.findall(log)
+    warnings = install_warnings(log)
+    for line in warnings:
+        print(f"dealer_lead_addon: install log: {line}")
+    for line in log.splitlines():
+        if re.search(r" (ERROR|CRITICAL) .*(FAIL|ERROR):", line) or line.startswith("FAIL:"):
+            print(line)
+    if not match:
+        print(log[-4000:])
+        print(f"dealer_lead_addon: no test summary in the Odoo log (exit {code}), counted as a failure")
+        write_result({"passed": 0, "failed": 1})
+        return 1
+    failed, errors, total = (int(x) for x in match[-1])
+    install_clean = not warnings
+    result = {
+        "passed": total - failed - errors + int(install_clean),
+        "failed": failed + errors + int(not install_clean),
+    }
+    write_result(result)
+    return 1 if result["failed"] or code else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
