@@ -9,7 +9,7 @@ the counts to a JSON file for the top-level summary. Without Odoo it prints a lo
 
 Environment:
   ODOO_TEST_TAGS   test tags (default /dealer_lead_addon)
-  ODOO_TEST_DB     database name (default dealer_test_<pid>); dropped afterwards unless ODOO_KEEP_DB=1
+  ODOO_TEST_DB     database name (default dealer_test_<pid>), dropped unless ODOO_KEEP_DB=1
   ODOO_DB_HOST / ODOO_DB_USER / ODOO_DB_PORT   PostgreSQL (default 127.0.0.1 / current user / 5432)
   ODOO_NO_TEMPLATE=1   install the dependencies into the fresh database instead of cloning
 """
@@ -99,7 +99,7 @@ def template_db():
     if db_exists(name):
         return name
     print(f"dealer_lead_addon: building template database {name} ({', '.join(deps)})", flush=True)
-    code, log = run_odoo(name, "-i", ",".join(deps), "--without-demo", "all",
+    code, _log = run_odoo(name, "-i", ",".join(deps), "--without-demo", "all",
                          log_path=f"/tmp/{name}.log")
     if code != 0:
         drop_db(name)
@@ -141,7 +141,7 @@ def main():
     db = env("ODOO_TEST_DB", f"dealer_test_{os.getpid()}")
     if os.environ.get("ODOO_NO_TEMPLATE"):
         drop_db(db)
-        init = ",".join([ADDON])
+        init = ADDON
     else:
         clone_db(template_db(), db)
         init = ADDON
@@ -161,7 +161,7 @@ def main():
             print(line)
     if not match:
         print(log[-4000:])
-        print(f"dealer_lead_addon: no test summary in the Odoo log (exit {code}), counted as a failure")
+        print(f"dealer_lead_addon: no test summary in the Odoo log (exit {code}): a failure")
         write_result({"passed": 0, "failed": 1})
         return 1
     failed, errors, total = (int(x) for x in match[-1])

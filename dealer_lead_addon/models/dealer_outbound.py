@@ -1,4 +1,8 @@
-from odoo import api, models
+import logging
+
+from odoo import SUPERUSER_ID, api, models
+
+_logger = logging.getLogger(__name__)
 
 
 class DealerOutbound(models.AbstractModel):
@@ -6,9 +10,10 @@ class DealerOutbound(models.AbstractModel):
 
     Features (acknowledgement, alerts, sequences, service texts, video links) never call
     ``_message_sms`` or ``mail.template.send_mail`` themselves: they call these methods, which
-    record the purpose of the message on the ``sms.sms`` / ``mail.mail`` they create. The
-    compliance checks (opt-out, consent per purpose, quiet hours) sit lower still, where
-    ``sms.sms`` and ``mail.mail`` are finally sent, so nothing can bypass them.
+    stamp the purpose of the message on the ``sms.sms`` / ``mail.mail`` they create (through the
+    ``dealer_purpose`` context key read by their ``create``). The compliance checks (opt-out,
+    consent per purpose, quiet hours) sit lower still, where ``sms.sms`` and ``mail.mail`` are
+    finally sent, so nothing can bypass them.
 
     Purposes: 'ack' (first reply to an inquiry), 'sales' (follow-up by a person or sequence),
     'service' (appointment and status texts), 'marketing' (promotions: need express or valid
@@ -21,21 +26,80 @@ class DealerOutbound(models.AbstractModel):
 
     @api.model
     def _send_sms(self, record, body, *, purpose, number=None, partner=None, urgent=False,
-                  author=None, automated=True):
-        """Text ``body`` about ``record`` (a ``mail.thread``), post it on its chatter.
+                  author=None, automated=True, send_after_commit=True):
+        """Text ``body`` about ``record`` (a ``mail.thread``) and keep it on its chatter.
+
+        Staff alerts (purpose 'staff') are not posted on the customer's conversation: they are
+        logged as a note on the record instead.
 
         :param str number: recipient in any format; defaults to the record's phone
+        :param partner: recipient partner; defaults to the record's customer
         :param bool urgent: ignore quiet hours (never opt-out nor consent)
+        :param author: ``res.users`` who sends; defaults to OdooBot for automated messages
         :param bool automated: True for machine messages (acknowledgement, sequences), which do
             not count as a human response for the SLA
-        :return: the ``sms.sms`` records created (possibly canceled by the guard)
+        :param bool send_after_commit: hand the texts to the provider as soon as the current
+            transaction commits instead of waiting for the SMS queue cron
+        :return: the ``sms.sms`` records created (possibly canceled later by the guard)
         """
-        raise NotImplementedError
+        record.ensure_one()
+        ctx = {"dealer_purpose": purpose, "dealer_urgent": urgent, "dealer_automated": automated}
+        if purpose == "staff":
+            # sudo: staff alerts are texts to our own people, salespeople have no ACL on sms.sms
+            sms = self.env["sms.sms"].sudo().with_context(**ctx).create({
+                "number": number,
+                "body": body,
+                "partner_id": partner.id if partner else False,
+            })
+            record._message_log(body=self.env._("Alert texted to %(number)s: %(body)s",
+                                                number=number, body=body))
+        else:
+            author = author or self.env.ref("base.user_root")
+            message = record.with_context(**ctx)._message_sms(
+                body,
+                partner_ids=partner.ids if partner else False,
+                sms_numbers=[number] if number else None,
+                put_in_queue=True,
+                author_id=author.partner_id.id,
+            )
+            # the SMS rows are created by the notification process, read them back by message
+            sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", message.id)])
+        if send_after_commit:
+            self._send_sms_after_commit(sms)
+        return sms
 
     @api.model
-    def _send_mail(self, record, template, *, purpose, automated=True):
-        """E-mail ``template`` rendered on ``record`` in the customer's language.
+    def _send_mail(self, record, template, *, purpose, automated=True, partner=None):
+        """E-mail ``template`` rendered on ``record`` in the customer's language, kept on the
+        record's chatter.
 
-        :return: the ``mail.mail`` records created (possibly canceled by the guard)
+        :return: the ``mail.mail`` records created (possibly canceled later by the guard)
         """
-        raise NotImplementedError
+        record.ensure_one()
+        ctx = {"dealer_purpose": purpose, "dealer_automated": automated}
+        mail_ids = template.with_context(**ctx).send_mail(
+            record.id, force_send=False, email_layout_xmlid="mail.mail_notification_light",
+        )
+        return self.env["mail.mail"].sudo().browse(mail_ids)
+
+    @api.model
+    def _send_sms_after_commit(self, sms):
+        """Hand ``sms`` to the provider right after the current transaction commits.
+
+        Sending inside the transaction could text the customer for a lead that is then rolled
+        back; waiting for the queue cron could take a minute. The queue cron stays the safety net
+        if this post-commit send fails.
+        """
+        sms_ids = sms.ids
+        if not sms_ids:
+            return
+        registry = self.env.registry
+
+        def send():
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                to_send = env["sms.sms"].browse(sms_ids).exists().filtered(
+                    lambda s: s.state == "outgoing" and not s.to_delete)
+                to_send._send(unlink_failed=False, unlink_sent=True, raise_exception=False)
+
+        self.env.cr.postcommit.add(send)

@@ -12,5 +12,5 @@ class ResCompany(models.Model):
     dealer_quiet_hour_end = fields.Float(
         string="Quiet Hours Start (evening)",
         default=21.0,
-        help="Non-urgent texts due after this local time of the recipient wait until the next morning.",
+        help="Non-urgent texts due after this local time of the recipient wait for the morning.",
     )

@@ -11,4 +11,5 @@ class TestInstall(TransactionCase):
 
     def test_company_quiet_hours_default_to_8_and_21(self):
         company = self.env["res.company"].create({"name": "Garage Laval"})
-        self.assertEqual((company.dealer_quiet_hour_start, company.dealer_quiet_hour_end), (8.0, 21.0))
+        self.assertEqual(company.dealer_quiet_hour_start, 8.0)
+        self.assertEqual(company.dealer_quiet_hour_end, 21.0)
