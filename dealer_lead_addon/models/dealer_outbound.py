@@ -100,6 +100,7 @@ class DealerOutbound(models.AbstractModel):
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 to_send = env["sms.sms"].browse(sms_ids).exists().filtered(
                     lambda s: s.state == "outgoing" and not s.to_delete)
-                to_send._send(unlink_failed=False, unlink_sent=True, raise_exception=False)
+                if to_send:  # sms.sms._send() fails on an empty recordset
+                    to_send._send(unlink_failed=False, unlink_sent=True, raise_exception=False)
 
         self.env.cr.postcommit.add(send)
