@@ -115,21 +115,30 @@ class CrmLead(models.Model):
         self.ensure_one()
         return "fr" if (self.lang_id.code or "").startswith("fr") else "en"
 
-    def _dealer_after_intake(self, channel):
-        """Steps shared by every channel once a new lead exists: route, alert the salesperson,
-        acknowledge the customer (sent right after commit), start the SLA."""
+    def _dealer_after_intake(self, channel, routed=False):
+        """Steps shared by every channel once a new lead exists: route (unless the intake did
+        it before creating the lead), alert the salesperson, acknowledge the customer (sent
+        right after commit), start the SLA."""
         for lead in self:
-            lead._dealer_route()
+            if not routed:
+                lead._dealer_route()
             lead._dealer_alert_salesperson()
             lead._dealer_ack_send()
         self._dealer_sla_start()
 
-    def _dealer_route(self):
-        """Rules (source, new/used, make), then the team's weighted round robin among members on
-        shift, then the team's after-hours owner."""
-        self.ensure_one()
-        rule = self.env["dealer.routing.rule"]._dealer_find(self)
-        team = rule.team_id or self.team_id or self.dealer_source_id.team_id
+    @api.model
+    def _dealer_choose_route(self, target):
+        """Team and salesperson for a new inquiry: the first matching rule (source, new/used,
+        make), then the team's weighted round robin among members on shift, then the creator,
+        then the team's after-hours owner.
+
+        :param target: the lead, or any object with its ``dealer_source_id``,
+            ``dealer_vehicle_condition``, ``dealer_vehicle_make``, ``company_id``, ``team_id``
+            and ``user_id`` (the intake routes before creating the lead)
+        :return: ``(team, user, how)``
+        """
+        rule = self.env["dealer.routing.rule"]._dealer_find(target)
+        team = rule.team_id or target.team_id or target.dealer_source_id.team_id
         if not team:
             team = self.env["crm.team"]._get_default_team_id(user_id=self.env.uid)
         now = fields.Datetime.now()
@@ -141,18 +150,28 @@ class CrmLead(models.Model):
         if not user and team:
             user = team._dealer_next_available_member(at=now)
             how = self.env._("round robin of %(team)s", team=team.name)
-        if not user and self.user_id:
-            user, how = self.user_id, self.env._("kept the creator")
+        if not user and target.user_id:
+            user, how = target.user_id, self.env._("kept the creator")
         if not user and team:
             user = team._dealer_after_hours_owner()
             how = self.env._("nobody on shift, after-hours owner of %(team)s", team=team.name)
+        return team, user, how
+
+    @api.model
+    def _dealer_route_note(self, user, how):
+        if not user:
+            return self.env._("Nobody to route this lead to.")
+        return self.env._("Routed to %(user)s (%(how)s).", user=user.name, how=how)
+
+    def _dealer_route(self):
+        """Route an existing lead (website form, manual entry)."""
+        self.ensure_one()
+        team, user, how = self._dealer_choose_route(self)
         vals = {"team_id": team.id or False}
         if user:
             vals["user_id"] = user.id
         self.with_context(mail_auto_subscribe_no_notify=True).write(vals)
-        if user:
-            self._message_log(body=self.env._(
-                "Routed to %(user)s (%(how)s).", user=user.name, how=how))
+        self._message_log(body=self._dealer_route_note(user, how))
         return user
 
     def _dealer_link(self):
@@ -200,7 +219,7 @@ class CrmLead(models.Model):
         reply_by = False
         if after_hours:
             reply_by = self._dealer_sla_reply_by() or team._dealer_next_opening(now) or False
-        self.write({"dealer_after_hours": after_hours, "dealer_reply_by": reply_by})
+        self.dealer_reply_by = reply_by  # read by the templates
         lang = self._dealer_customer_lang()
         variant = "after_hours" if after_hours else "open"
         notes, sent = [], False
@@ -221,6 +240,7 @@ class CrmLead(models.Model):
             self._dealer_send_mail_after_commit(mails)
             sent = True
         self.write({
+            "dealer_after_hours": after_hours,
             "dealer_ack_state": "sent" if sent else "skipped",
             "dealer_ack_note": "; ".join(notes) or False,
             "dealer_ack_requested_at": now if sent else False,

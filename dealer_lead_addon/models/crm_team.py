@@ -58,19 +58,19 @@ class CrmTeam(models.Model):
         start = at.replace(tzinfo=UTC)
         end = start + timedelta(minutes=1)
         on_shift = members.browse()
-        team_open = None
+        by_calendar = {}
         for member in members:
             resource = member.user_id.resource_ids[:1]
-            calendar = resource.calendar_id
-            if calendar:
-                intervals = calendar._work_intervals_batch(start, end, resources=resource)
-                if list(intervals[resource.id]):
-                    on_shift |= member
+            by_calendar.setdefault(resource.calendar_id, []).append((member, resource))
+        for calendar, pairs in by_calendar.items():
+            if not calendar:
+                if self._dealer_is_open(at):
+                    on_shift |= members.browse([member.id for member, _res in pairs])
                 continue
-            if team_open is None:
-                team_open = self._dealer_is_open(at)
-            if team_open:
-                on_shift |= member
+            resources = self.env["resource.resource"].browse([res.id for _m, res in pairs])
+            intervals = calendar._work_intervals_batch(start, end, resources=resources)
+            on_shift |= members.browse([
+                member.id for member, resource in pairs if list(intervals[resource.id])])
         return on_shift
 
     def _dealer_next_available_member(self, exclude_users=None, at=None):

@@ -1,6 +1,7 @@
 import json
 import logging
 import re
+from types import SimpleNamespace
 
 from psycopg2 import IntegrityError
 
@@ -62,8 +63,7 @@ class DealerLeadIntake(models.Model):
         [("email", "E-mail"), ("http", "HTTP API"), ("web", "Website Form"),
          ("manual", "Manual")], required=True, readonly=True)
     state = fields.Selection(
-        INTAKE_STATES, required=True, default="received", readonly=True, index=True,
-        tracking=True)
+        INTAKE_STATES, required=True, default="received", readonly=True, index=True)
     reason = fields.Text(readonly=True, help="Why the inquiry is quarantined.")
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True)
@@ -116,7 +116,7 @@ class DealerLeadIntake(models.Model):
         """
         raw = self.env.context.get("dealer_raw_email")
         source = self.env["dealer.lead.source"]._dealer_match_email(msg_dict.get("email_from"))
-        intake = self.create({
+        intake = self.with_context(mail_create_nolog=True).create({
             "channel": "email",
             "source_id": source.id,
             "company_id": (source.company_id or self.env.company).id,
@@ -153,7 +153,7 @@ class DealerLeadIntake(models.Model):
             'quarantined'
         """
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-        intake = self.create({
+        intake = self.with_context(mail_create_nolog=True).create({
             "channel": "http",
             "source_id": source.id,
             "company_id": source.company_id.id,
@@ -174,7 +174,7 @@ class DealerLeadIntake(models.Model):
         leads = leads.filtered(lambda lead: lead.active and lead.type)
         if not leads:
             return
-        self.sudo().create([{
+        self.sudo().with_context(mail_create_nolog=True).create([{
             "channel": channel,
             "state": "created",
             "lead_id": lead.id,
@@ -412,17 +412,30 @@ class DealerLeadIntake(models.Model):
             self._dealer_attach(lead, inquiry, repeat=kind == "repeat" or (
                 inquiry.get("status") == "resend"))
             return "repeat" if kind == "repeat" else "attached"
+        values = self._dealer_lead_values(inquiry)
+        wanted = next((v for v in inquiry.get("vehicles") or []
+                       if v.get("interest") != "trade-in"), {})
+        team, user, how = self.env["crm.lead"]._dealer_choose_route(SimpleNamespace(
+            dealer_source_id=self.env["dealer.lead.source"].browse(values["dealer_source_id"]),
+            dealer_vehicle_condition=wanted.get("status") or False,
+            dealer_vehicle_make=wanted.get("make") or False,
+            company_id=self.company_id,
+            team_id=self.env["crm.team"].browse(values.get("team_id")),
+            user_id=self.env["res.users"],
+        ))
+        values.update(team_id=team.id or False, user_id=user.id or False)
         lead = self.env["crm.lead"].with_context(
-            dealer_intake_skip=True, mail_create_nolog=True,
-        ).create(self._dealer_lead_values(inquiry))
+            dealer_intake_skip=True, mail_create_nolog=True, mail_auto_subscribe_no_notify=True,
+        ).create(values)
         self.write({
             "state": "created",
             "lead_id": lead.id,
             "provider_lead_id": inquiry.get("provider_lead_id") or False,
         })
         self.env.flush_all()  # reach the unique index inside our savepoint
-        lead._message_log(body=self._dealer_inquiry_note(inquiry, first=True))
-        lead._dealer_after_intake(self.channel)
+        lead._message_log(body=self._dealer_inquiry_note(inquiry, first=True) + plaintext2html(
+            self.env["crm.lead"]._dealer_route_note(user, how)))
+        lead._dealer_after_intake(self.channel, routed=True)
         return "created"
 
     def _dealer_attach(self, lead, inquiry, repeat=False):

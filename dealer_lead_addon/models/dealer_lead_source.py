@@ -37,6 +37,29 @@ class DealerLeadSource(models.Model):
 
     _code_uniq = models.Constraint("UNIQUE(code, company_id)", "Source codes must be unique.")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        sources = super().create(vals_list)
+        sources._dealer_allow_senders()
+        return sources
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "email_match" in vals:
+            self._dealer_allow_senders()
+        return result
+
+    def _dealer_allow_senders(self):
+        """Providers send many e-mails from one address: exempt the full sender addresses of
+        the sources from the mail gateway's loop guard (20 mails in 2 h by default), which
+        would otherwise drop leads."""
+        Allowed = self.env["mail.gateway.allowed"].sudo()  # sudo: admin-only model
+        addresses = {p.strip().lower() for source in self
+                     for p in (source.email_match or "").split(",") if "@" in p}
+        known = set(Allowed.search([("email_normalized", "in", list(addresses))]).mapped(
+            "email_normalized"))
+        Allowed.create([{"email": address} for address in addresses - known])
+
     def action_generate_api_key(self):
         for source in self:
             source.sudo().api_key = secrets.token_urlsafe(32)
