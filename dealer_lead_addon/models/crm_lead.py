@@ -1,5 +1,9 @@
+import logging
+
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.http import request
+
+_logger = logging.getLogger(__name__)
 
 
 class CrmLead(models.Model):
@@ -117,14 +121,53 @@ class CrmLead(models.Model):
 
     def _dealer_after_intake(self, channel, routed=False):
         """Steps shared by every channel once a new lead exists: route (unless the intake did
-        it before creating the lead), alert the salesperson, acknowledge the customer (sent
-        right after commit), start the SLA."""
-        for lead in self:
-            if not routed:
+        it before creating the lead), start the SLA, and, right after the transaction commits,
+        acknowledge the customer and alert the salesperson."""
+        if not routed:
+            for lead in self:
                 lead._dealer_route()
-            lead._dealer_alert_salesperson()
-            lead._dealer_ack_send()
+        self.write({"dealer_ack_state": "pending"})
         self._dealer_sla_start()
+        self._dealer_acknowledge_after_commit()
+
+    def _dealer_acknowledge_after_commit(self):
+        """Acknowledge and alert in a new transaction right after this one commits.
+
+        The customer is never texted about a lead that is then rolled back, the gateway's
+        transaction stays short, and a failing template or provider cannot lose the lead. Leads
+        still 'pending' (process killed in between) are caught by the safety-net cron.
+        """
+        postcommit = self.env.cr.postcommit
+        pending = postcommit.data.setdefault("dealer_lead_addon.ack_lead_ids", [])
+        if not pending:
+            registry = self.env.registry
+
+            def acknowledge():
+                with registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    env["crm.lead"].browse(pending).exists()._dealer_acknowledge_and_alert()
+
+            postcommit.add(acknowledge)
+        pending.extend(self.ids)
+
+    def _dealer_acknowledge_and_alert(self):
+        for lead in self.filtered(lambda lead: lead.dealer_ack_state == "pending"):
+            try:
+                with self.env.cr.savepoint():
+                    lead._dealer_alert_salesperson()
+                    lead._dealer_ack_send()
+            except Exception:
+                _logger.exception("Acknowledgement of lead %s failed", lead.id)
+                lead.write({"dealer_ack_state": "skipped",
+                            "dealer_ack_note": self.env._("acknowledgement failed, see logs")})
+
+    @api.model
+    def _cron_dealer_send_pending_acks(self):
+        """Safety net: acknowledge leads whose post-commit acknowledgement never ran."""
+        limit = fields.Datetime.subtract(fields.Datetime.now(), minutes=2)
+        leads = self.search([("dealer_ack_state", "=", "pending"), ("create_date", "<", limit)],
+                            limit=200)
+        leads._dealer_acknowledge_and_alert()
 
     @api.model
     def _dealer_choose_route(self, target):
@@ -211,7 +254,7 @@ class CrmLead(models.Model):
         """Acknowledge a new inquiry by SMS and/or e-mail in the customer's language, with the
         after-hours variant when the team is closed. Never to a blacklisted number/address."""
         self.ensure_one()
-        if self.dealer_ack_state:
+        if self.dealer_ack_state not in (False, "pending"):
             return
         now = fields.Datetime.now()
         team = self.team_id

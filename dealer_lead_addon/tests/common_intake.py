@@ -5,6 +5,7 @@ from pathlib import Path
 from unittest.mock import patch
 
 from odoo.tests import new_test_user
+from odoo.tests.test_cursor import TestCursor
 
 from odoo.addons.mail.tests.common import MailCommon
 from odoo.addons.sms.tests.common import MockSMS
@@ -95,12 +96,28 @@ class DealerIntakeCommon(MailCommon):
         return self.env["dealer.lead.intake"].search([], order="id desc", limit=1)
 
     def _run_postcommit(self):
-        """What happens right after the lead's transaction commits (post-commit hooks open a
-        new cursor: in tests it wraps the test cursor)."""
+        """What happens right after the lead's transaction commits.
+
+        Post-commit hooks open new cursors, which wrap the test cursor here; unlike real
+        cursors, test cursors drop their own post-commit hooks on commit, so they are run here
+        as a real commit would (acknowledgement transaction, then the provider call).
+        """
         self.env.flush_all()
         if not type(self)._registry_patched:
             self.registry_enter_test_mode()
-        self.env.cr.postcommit.run()
+        original_commit = TestCursor.commit
+
+        def commit(cursor):
+            funcs, data = list(cursor.postcommit._funcs), dict(cursor.postcommit.data)
+            original_commit(cursor)
+            cursor.postcommit.data.update(data)
+            for func in funcs:
+                func()
+            cursor.postcommit.clear()
+
+        with patch.object(TestCursor, "commit", commit):
+            self.env.cr.postcommit.run()
+        self.env.invalidate_all()
 
     @contextmanager
     def _frozen(self, when):

@@ -115,6 +115,17 @@ class TestAcknowledgement(DealerIntakeCommon):
         self.assertEqual(lead.dealer_intake_ids.channel, "manual")
         self.assertTrue([sms for sms in self._sms if sms["number"] == "+18195550177"])
 
+    def test_pending_acknowledgement_is_caught_by_the_cron(self):
+        with self._frozen(OPEN_NOW):
+            self._process_email(self._adf_email(fixture("adf_standard.xml")))
+            lead = self._last_intake().lead_id
+            self.env.cr.postcommit.clear()  # the process died between commit and callback
+        self.assertEqual(lead.dealer_ack_state, "pending")
+        with self._frozen(OPEN_NOW.replace(minute=5)):
+            self.env["crm.lead"]._cron_dealer_send_pending_acks()
+        self.assertEqual(lead.dealer_ack_state, "sent")
+        self.assertEqual(len(self._customer_sms(lead)), 1)
+
     def test_sms_is_sent_only_after_commit(self):
         with self._frozen(OPEN_NOW), self.mockSMSGateway():
             self._process_email(self._adf_email(fixture("adf_standard.xml")))

@@ -119,7 +119,7 @@ class TestIntakeEmail(DealerIntakeCommon):
         self.assertEqual(lead.email_normalized, "marie.cote@example.ca")
         self.assertIn(lead.user_id, self.sales_1 | self.sales_2)
         self.assertEqual(lead.lang_id.code, "fr_CA")
-        self.assertEqual(lead.dealer_ack_state, "sent")
+        self.assertEqual(lead.dealer_ack_state, "pending", "acknowledged right after commit")
 
     def test_unreachable_customer_is_quarantined_and_managers_alerted(self):
         manager = self.env.ref("base.user_admin")
