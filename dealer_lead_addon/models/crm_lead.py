@@ -126,7 +126,7 @@ class CrmLead(models.Model):
         if not routed:
             for lead in self:
                 lead._dealer_route()
-        self.write({"dealer_ack_state": "pending"})
+        self.filtered(lambda lead: not lead.dealer_ack_state).dealer_ack_state = "pending"
         self._dealer_sla_start()
         self._dealer_acknowledge_after_commit()
 

@@ -25,7 +25,6 @@ ENGLISH_WORDS = {"the", "and", "i", "is", "for", "you", "hello", "hi", "thanks",
                  "this", "not", "on", "can"}
 INTAKE_STATES = [
     ("received", "Received"),
-    ("parsed", "Parsed"),
     ("quarantined", "Quarantined"),
     ("attached", "Attached to Lead"),
     ("created", "Lead Created"),
@@ -186,7 +185,11 @@ class DealerLeadIntake(models.Model):
                 "description": html2plaintext(lead.description or ""),
             }, ensure_ascii=False),
         } for lead in leads])
-        leads._dealer_after_intake(channel)
+        # a salesperson who creates or assigns the lead keeps it; website leads are routed
+        to_route = leads if channel == "web" else leads.filtered(lambda lead: not lead.user_id)
+        for lead in to_route:
+            lead._dealer_route()
+        leads._dealer_after_intake(channel, routed=True)
 
     # ------------------------------------------------------------
     # Pipeline
@@ -242,14 +245,17 @@ class DealerLeadIntake(models.Model):
         if not inquiry["emails"] and not inquiry["phones"]:
             raise IntakeRefused(self.env._(
                 "There is no way to reach the customer (no valid e-mail or phone)."))
-        self.write({
-            "state": "parsed",
+        return inquiry
+
+    @api.model
+    def _dealer_parsed_values(self, inquiry):
+        """What the intake keeps of a parsed inquiry (written with its final state)."""
+        return {
             "parsed_data": json.loads(json.dumps(inquiry, default=str)),
             "field_origin": inquiry.get("origin") or {},
             "extras": inquiry.get("extras") or {},
             "provider_ref": inquiry.get("provider_lead_id") or False,
-        })
-        return inquiry
+        }
 
     def _dealer_parse_json(self, payload):
         try:
@@ -349,7 +355,7 @@ class DealerLeadIntake(models.Model):
     def _dealer_country(self, address):
         code = (address.get("country") or "").upper()[:2]
         if code in ("US", "CA"):
-            return self.env["res.country"].search([("code", "=", code)], limit=1)
+            return self.env.ref(f"base.{code.lower()}")
         return self.env.company.country_id or self.env.ref("base.ca")
 
     @api.model
@@ -423,11 +429,13 @@ class DealerLeadIntake(models.Model):
             team_id=self.env["crm.team"].browse(values.get("team_id")),
             user_id=self.env["res.users"],
         ))
-        values.update(team_id=team.id or False, user_id=user.id or False)
+        values.update(team_id=team.id or False, user_id=user.id or False,
+                      dealer_ack_state="pending")
         lead = self.env["crm.lead"].with_context(
             dealer_intake_skip=True, mail_create_nolog=True, mail_auto_subscribe_no_notify=True,
         ).create(values)
         self.write({
+            **self._dealer_parsed_values(inquiry),
             "state": "created",
             "lead_id": lead.id,
             "provider_lead_id": inquiry.get("provider_lead_id") or False,
@@ -441,7 +449,8 @@ class DealerLeadIntake(models.Model):
     def _dealer_attach(self, lead, inquiry, repeat=False):
         """Keep a duplicate inquiry on the open lead: visible, counted, salesperson alerted;
         no new acknowledgement and no SLA restart."""
-        self.write({"state": "attached", "lead_id": lead.id})
+        values = self._dealer_parsed_values(inquiry) if inquiry.get("origin") else {}
+        self.write({**values, "state": "attached", "lead_id": lead.id})
         if repeat:
             lead._message_log(body=self.env._(
                 "The provider sent this inquiry again (same lead id %(ref)s); kept as intake "
