@@ -200,7 +200,9 @@ def main(env):
         profile.enable()
         addon = feed(env, to, "A", N, False)
         profile.disable()
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(60)
+        stats = pstats.Stats(profile).sort_stats("cumulative")
+        stats.print_stats(60)
+        stats.print_callees("_dealer_create_or_attach|_dealer_intake_email|_dealer_process")
     else:
         addon = feed(env, to, "A", N, False)
     leads = env["crm.lead"].search_count([("dealer_provider_lead_id", "=like", "A-%")])

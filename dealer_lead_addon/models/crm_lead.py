@@ -102,7 +102,7 @@ class CrmLead(models.Model):
         local = fields.Datetime.context_timestamp(self.with_context(tz=tz), self.dealer_reply_by)
         today = fields.Datetime.context_timestamp(self.with_context(tz=tz), fields.Datetime.now())
         if lang.startswith("fr"):
-            hour = local.strftime("%H h %M").replace(" h 00", " h")
+            hour = f"{local.hour} h {local.minute:02d}" if local.minute else f"{local.hour} h"
             if local.date() == today.date():
                 return f"aujourd'hui à {hour}"
             days = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]

@@ -50,7 +50,7 @@ class TestAcknowledgement(DealerIntakeCommon):
 
     def test_after_hours_french_text(self):
         lead = self._receive(fixture("adf_standard.xml"), when=AFTER_HOURS_NOW)
-        self.assertIn("mercredi 25 novembre à 08 h", self._customer_sms(lead).body)
+        self.assertIn("mercredi 25 novembre à 8 h.", self._customer_sms(lead).body)
 
     def test_reply_by_comes_from_the_sla_policy_when_there_is_one(self):
         reply_by = AFTER_HOURS_NOW.replace(hour=23, minute=59)

@@ -50,6 +50,15 @@ class TestIntakeHttp(HttpCase):
         self.assertEqual((lead.phone, lead.lang_id.code), ("+16475550100", "en_US"))
         self.assertEqual(lead.dealer_vehicle_summary, "2026 Mazda CX-5")
 
+    def test_same_customer_new_inquiry_is_attached_200(self):
+        status, first = self._post(fixture("adf_standard.xml").encode())
+        self.assertEqual(status, 201)
+        other = fixture("adf_standard.xml").replace("AT-100234", "AT-555")
+        status, payload = self._post(other.encode())
+        self.assertEqual((status, payload["status"], payload["lead_id"]),
+                         (200, "attached", first["lead_id"]))
+        self.assertEqual(self.env["crm.lead"].browse(first["lead_id"]).dealer_inquiry_count, 2)
+
     def test_bad_key_is_401(self):
         status, payload = self._post(b"<adf/>", key="wrong")
         self.assertEqual(status, 401)

@@ -113,3 +113,19 @@ class TestRouting(DealerIntakeCommon):
         self.assertIn(lead.user_id, self.sales_1 | self.sales_2)
         member = self.team.crm_team_member_ids.filtered(lambda m: m.user_id == lead.user_id)
         self.assertEqual(member.dealer_assigned_count, 1)
+
+    def test_salesperson_keeps_the_lead_they_create(self):
+        with self._frozen(OPEN_NOW):
+            lead = self._new_lead(user_id=self.night_owner.id)
+        self.assertEqual(lead.user_id, self.night_owner)
+        self.assertEqual(lead.dealer_intake_ids.channel, "manual")
+        self.assertEqual(lead.dealer_ack_state, "pending")
+
+    def test_website_form_lead_is_routed_like_every_channel(self):
+        lead = self.env["crm.lead"].with_context(dealer_intake_skip=True).create({
+            "name": "Website form", "contact_name": "Web", "email_from": "web@example.com",
+            "team_id": self.team.id, "user_id": self.env.ref("base.user_root").id})
+        with self._frozen(OPEN_NOW):
+            self.env["dealer.lead.intake"]._dealer_intake_created_leads(lead, "web")
+        self.assertIn(lead.user_id, self.sales_1 | self.sales_2)
+        self.assertEqual(lead.dealer_intake_ids.channel, "web")
