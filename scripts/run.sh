@@ -50,6 +50,9 @@ icp = env["ir.config_parameter"].sudo()
 icp.set_param("dealer_lead_addon.video_gateway_url", "http://127.0.0.1:$GATEWAY_PORT")
 icp.set_param("dealer_lead_addon.video_secret", "$SECRET")
 icp.set_param("web.base.url", "http://127.0.0.1:$ODOO_PORT")
+# demo logins: every demo user of the addon gets the password "demo"
+demo = env["ir.model.data"].search([("module", "=", "dealer_lead_addon"), ("model", "=", "res.users")])
+env["res.users"].browse(demo.mapped("res_id")).write({"password": "demo"})
 env.cr.commit()
 EOF
 
@@ -64,7 +67,11 @@ cat <<EOF
 
   Dealer Lead Response is starting.
     Odoo (CRM > Lead Response):  http://127.0.0.1:$ODOO_PORT   login admin / admin
-    Demo salespeople:            sophie / sophie, marc / marc, julie / julie (manager)
+    Demo dealership "Automobiles Boréal Laval", password "demo" for each of:
+      isabelle.morin@autoboreal.example   sales manager (dashboard, settings)
+      marc.gagnon@autoboreal.example      salesperson (French)
+      samuel.chen@autoboreal.example      salesperson (English)
+      patrick.bouchard@autoboreal.example service advisor
     Video gateway:               http://127.0.0.1:$GATEWAY_PORT/healthz
   Ctrl-C stops both.
 
