@@ -388,6 +388,12 @@ class DealerLeadIntake(models.Model):
             return "fr_CA"
         return self.source_id.default_lang or "fr_CA"
 
+    @api.model
+    def _dealer_lang(self, code):
+        """The active language ``code`` (cached lookup), activated if needed."""
+        Lang = self.env["res.lang"]
+        return Lang._lang_get(code) or Lang._activate_lang(code)
+
     def _dealer_find_duplicate(self, inquiry):
         """An open lead with the same provider lead id, phone or e-mail."""
         Lead = self.env["crm.lead"].with_context(active_test=True)
@@ -501,7 +507,7 @@ class DealerLeadIntake(models.Model):
         title = " ".join(str(p) for p in (
             wanted[0].get("year") or "", wanted[0].get("make"), wanted[0].get("model"))
             if p) if wanted else ""
-        lang = inquiry.get("lang") and self.env["res.lang"]._activate_lang(inquiry["lang"])
+        lang = inquiry.get("lang") and self._dealer_lang(inquiry["lang"])
         custom = dict(self.custom_values or {})
         values = {
             **custom,
@@ -575,7 +581,7 @@ class DealerLeadIntake(models.Model):
         self.write({"state": "created", "lead_id": lead.id})
         if not lead.lang_id:
             code = self._dealer_detect_lang(inquiry)
-            lead.lang_id = self.env["res.lang"]._activate_lang(code)
+            lead.lang_id = self._dealer_lang(code)
         lead.medium_id = self._dealer_utm_medium()
         lead._dealer_after_intake("email")
         return lead
