@@ -81,6 +81,10 @@ class CrmLead(models.Model):
             self.env["dealer.lead.intake"]._dealer_intake_created_leads(leads, channel)
         return leads
 
+    def copy(self, default=None):
+        """A copy is not an inquiry: no routing, no acknowledgement."""
+        return super(CrmLead, self.with_context(dealer_intake_skip=True)).copy(default=default)
+
     @api.model
     def message_new(self, msg_dict, custom_values=None):
         """Every e-mail to a leads alias goes through the intake pipeline (ADF or plain)."""

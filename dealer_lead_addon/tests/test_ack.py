@@ -126,6 +126,14 @@ class TestAcknowledgement(DealerIntakeCommon):
         self.assertEqual(lead.dealer_ack_state, "sent")
         self.assertEqual(len(self._customer_sms(lead)), 1)
 
+    def test_copy_of_a_lead_is_not_acknowledged(self):
+        lead = self._receive(fixture("adf_standard.xml"))
+        with self._frozen(OPEN_NOW), self.mockSMSGateway():
+            copy = lead.copy()
+            self._run_postcommit()
+        self.assertFalse(copy.dealer_ack_state)
+        self.assertFalse(self._sms)
+
     def test_sms_is_sent_only_after_commit(self):
         with self._frozen(OPEN_NOW), self.mockSMSGateway():
             self._process_email(self._adf_email(fixture("adf_standard.xml")))
