@@ -573,7 +573,8 @@ class DealerLeadIntake(models.Model):
         inquiry = {"emails": [email] if email else [], "phones": [],
                    "comments": html2plaintext(msg_dict.get("body") or ""),
                    "provider": {"name": ""}, "vehicles": []}
-        lead, _kind = self._dealer_find_duplicate(inquiry)
+        # a lead provider's address is not the customer's: never dedupe on it
+        lead = not self.source_id and self._dealer_find_duplicate(inquiry)[0]
         if lead:
             self._dealer_attach(lead, inquiry)
             return lead

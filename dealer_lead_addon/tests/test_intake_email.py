@@ -121,6 +121,14 @@ class TestIntakeEmail(DealerIntakeCommon):
         self.assertEqual(lead.lang_id.code, "fr_CA")
         self.assertEqual(lead.dealer_ack_state, "pending", "acknowledged right after commit")
 
+    def test_plain_emails_from_a_provider_are_not_merged_on_its_address(self):
+        with self._frozen(OPEN_NOW):
+            for subject in ("Lead for Civic", "Lead for Corolla"):
+                self._process_email(self._adf_email(
+                    body="Customer: Paul, 514-555-0111", subject=subject))
+        leads = self.env["dealer.lead.intake"].search([("channel", "=", "email")]).lead_id
+        self.assertEqual(len(leads), 2)
+
     def test_unreachable_customer_is_quarantined_and_managers_alerted(self):
         manager = self.env.ref("base.user_admin")
         intake = self._lead_from(fixture("adf_unreachable.xml"))
