@@ -27,6 +27,10 @@
         "data/sms_template_data.xml",
         "data/mail_template_data.xml",
         "views/dealer_lead_intake_views.xml",
+        "security/dealer_sla_security.xml",
+        "data/dealer_sla_cron.xml",
+        "views/dealer_sla_views.xml",
+        "views/crm_lead_views_sla.xml",
     ],
     "demo": [
         "demo/dealer_demo.xml",

@@ -12,3 +12,8 @@ from . import dealer_lead_vehicle
 from . import dealer_routing_rule
 from . import mail_thread
 from . import res_users
+from . import dealer_sla_policy
+from . import dealer_response_clock
+from . import dealer_response_report
+from . import dealer_response_summary
+from . import mail_activity

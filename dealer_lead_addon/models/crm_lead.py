@@ -3,6 +3,8 @@ import logging
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.http import request
 
+from .dealer_response_clock import CHANNELS
+
 _logger = logging.getLogger(__name__)
 
 
@@ -323,14 +325,130 @@ class CrmLead(models.Model):
     # Response SLA
     # ------------------------------------------------------------
 
+    dealer_sla_clock_ids = fields.One2many(
+        "dealer.response.clock", "lead_id", string="Response Clocks", readonly=True)
+    dealer_sla_deadline = fields.Datetime(
+        string="Answer By", index=True, readonly=True, copy=False,
+        help="Deadline of the running response clock (first answer or answer to the customer's "
+             "last message).")
+    dealer_sla_state = fields.Selection(
+        [("on_time", "On Time"), ("warning", "Due Soon"), ("overdue", "Overdue"),
+         ("answered", "Answered")], string="Response SLA", readonly=True, copy=False)
+    dealer_first_response_at = fields.Datetime(
+        string="First Response At", readonly=True, copy=False)
+    dealer_first_response_user_id = fields.Many2one(
+        "res.users", string="First Response By", readonly=True, copy=False)
+    dealer_first_response_channel = fields.Selection(
+        CHANNELS, string="First Response Channel", readonly=True, copy=False)
+    dealer_first_response_minutes = fields.Float(
+        string="First Response (min)", readonly=True, copy=False, digits=(16, 1),
+        help="Wall-clock minutes from the inquiry to the first human answer.")
+    dealer_first_response_business_minutes = fields.Float(
+        string="First Response (business min)", readonly=True, copy=False, digits=(16, 1),
+        help="The same, counted in the team's business hours.")
+
     def _dealer_sla_start(self):
-        """Response SLA: start the first-response clock of new leads. Implemented by the SLA
-        feature (stub added by intake, which calls it once a new lead is routed)."""
+        """Start the first-response clock of new leads (called by intake once routed)."""
+        leads = self.filtered(
+            lambda lead: not lead.dealer_sla_clock_ids and not lead.dealer_first_response_at)
+        self.env["dealer.response.clock"]._dealer_start(leads, "first")
 
     def _dealer_sla_reply_by(self):
-        """Response SLA: the datetime (naive UTC) by which a person will answer, or None.
-        Implemented by the SLA feature; intake quotes it in the after-hours acknowledgement."""
-        return
+        """The datetime (naive UTC) by which a person will answer, or None: the deadline of the
+        running clock (quoted by intake in the after-hours acknowledgement)."""
+        running = self[:1].dealer_sla_clock_ids.filtered(lambda c: c.state == "running")
+        return running[:1].deadline or None
+
+    def _dealer_sla_customer(self):
+        self.ensure_one()
+        return self.contact_name or self.partner_name or self.email_from or self.phone or self.name
+
+    def _message_post_after_hook(self, message, msg_values):
+        result = super()._message_post_after_hook(message, msg_values)
+        self._dealer_sla_detect_response(message)
+        return result
+
+    def message_update(self, msg_dict, update_vals=None):
+        """An e-mail of the customer on an existing lead starts a message-response clock."""
+        result = super().message_update(msg_dict, update_vals=update_vals)
+        author = self.env["res.partner"].browse(msg_dict.get("author_id") or [])
+        if not author.user_ids.filtered(lambda user: not user.share):
+            self._dealer_customer_engaged("email")
+        return result
+
+    def _dealer_sla_detect_response(self, message):
+        """A message posted by a person to the customer answers the lead.
+
+        Counted: a chatter message sent to the customer (e-mail) or an SMS, written by an
+        internal user who is not OdooBot. Not counted: internal notes, system notifications,
+        and the machine messages of ``dealer.outbound`` (``dealer_automated`` context).
+        """
+        if self.env.context.get("dealer_automated"):
+            return
+        channel = self._dealer_sla_message_channel(message)
+        if not channel:
+            return
+        user = self._dealer_sla_human_author(message)
+        if user:
+            self._dealer_human_responded(channel, user, when=message.date)
+
+    @api.model
+    def _dealer_sla_message_channel(self, message):
+        if message.message_type == "sms":
+            return "sms"  # SMS are posted with the note subtype, they still reach the customer
+        if message.message_type not in ("comment", "email", "email_outgoing"):
+            return None
+        if message.is_internal or message.subtype_id.internal or not message.subtype_id:
+            return None
+        return "email"
+
+    @api.model
+    def _dealer_sla_human_author(self, message):
+        """The internal user who wrote ``message``, or an empty recordset (customer, OdooBot)."""
+        users = message.author_id.user_ids.filtered(lambda user: not user.share)
+        if self.env.user in users:
+            users = self.env.user
+        return users.filtered(self._dealer_sla_is_person)[:1]
+
+    @api.model
+    def _dealer_sla_is_person(self, user):
+        """An internal user who is a person (not OdooBot, not the superuser)."""
+        return bool(user) and not user.share and user.id != SUPERUSER_ID and (
+            user != self.env.ref("base.user_root", raise_if_not_found=False))
+
+    def _dealer_sla_on_customer_message(self, channel, message):
+        """The customer wrote: unless a clock already runs, start one (a message-response
+        clock, or the first-response clock if nobody has answered yet)."""
+        leads = self.filtered(
+            lambda lead: lead.active and lead.won_status == "pending"
+            and not lead.dealer_sla_clock_ids.filtered(lambda c: c.state == "running"))
+        at = message.date if message else None
+        Clock = self.env["dealer.response.clock"]
+        Clock._dealer_start(leads.filtered("dealer_first_response_at"), "message", at=at)
+        Clock._dealer_start(leads.filtered(lambda lead: not lead.dealer_first_response_at),
+                            "first", at=at)
+
+    def _dealer_sla_on_human_response(self, channel, user, when):
+        """Stop the running clock; the first answer ever is stamped on the lead."""
+        when = (when or fields.Datetime.now()).replace(microsecond=0)
+        for lead in self:
+            running = lead.dealer_sla_clock_ids.filtered(lambda c: c.state == "running")
+            running._dealer_answer(channel, user, when)
+            if lead.dealer_first_response_at:
+                continue
+            first = lead.dealer_sla_clock_ids.filtered(lambda c: c.kind == "first")[:1]
+            started = first.started_at or lead.create_date
+            # sudo: the SLA stamps are read-only for the salesperson who answers
+            lead.sudo().write({
+                "dealer_first_response_at": when,
+                "dealer_first_response_user_id": user.id,
+                "dealer_first_response_channel": channel,
+                "dealer_first_response_minutes": first.wall_minutes if first else round(
+                    max((when - started).total_seconds(), 0) / 60, 2),
+                "dealer_first_response_business_minutes": first.business_minutes,
+                "dealer_sla_state": "answered",
+                "dealer_sla_deadline": False,
+            })
 
     # ------------------------------------------------------------
     # Texting, sequences and consent

@@ -107,6 +107,9 @@ class CrmTeam(models.Model):
     # Response SLA
     # ------------------------------------------------------------
 
+    dealer_sla_policy_ids = fields.One2many(
+        "dealer.sla.policy", "team_id", string="Response SLAs")
+
     # ------------------------------------------------------------
     # Texting, sequences and consent
     # ------------------------------------------------------------

@@ -4,3 +4,4 @@ from . import test_intake_email
 from . import test_intake_http
 from . import test_routing
 from . import test_ack
+from . import test_sla_clock
