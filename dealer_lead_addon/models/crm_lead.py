@@ -416,6 +416,36 @@ class CrmLead(models.Model):
         return bool(user) and not user.share and user.id != SUPERUSER_ID and (
             user != self.env.ref("base.user_root", raise_if_not_found=False))
 
+    # ------------------------------------------------------------
+    # Texting, sequences and consent
+    # ------------------------------------------------------------
+
+    # ------------------------------------------------------------
+    # Live video
+    # ------------------------------------------------------------
+
+    # ------------------------------------------------------------
+    # Cross-feature hooks
+    # ------------------------------------------------------------
+
+    def _dealer_customer_engaged(self, channel, message=None):
+        """The customer wrote (SMS, e-mail reply, video call request) on these leads.
+
+        :param str channel: 'sms', 'email', 'video' or 'web'
+        :param message: the ``mail.message`` posted for it, if any
+        """
+        self._dealer_sla_on_customer_message(channel, message)
+        self._dealer_sequence_on_customer_reply(channel)
+
+    def _dealer_human_responded(self, channel, user, when=None):
+        """A person answered the customer (SMS, e-mail, logged call, video session).
+
+        :param str channel: 'sms', 'email', 'call' or 'video'
+        :param user: the ``res.users`` who answered
+        :param when: naive UTC datetime, defaults to now
+        """
+        self._dealer_sla_on_human_response(channel, user, when)
+
     def _dealer_sla_on_customer_message(self, channel, message):
         """The customer wrote: unless a clock already runs, start one (a message-response
         clock, or the first-response clock if nobody has answered yet)."""
@@ -449,42 +479,6 @@ class CrmLead(models.Model):
                 "dealer_sla_state": "answered",
                 "dealer_sla_deadline": False,
             })
-
-    # ------------------------------------------------------------
-    # Texting, sequences and consent
-    # ------------------------------------------------------------
-
-    # ------------------------------------------------------------
-    # Live video
-    # ------------------------------------------------------------
-
-    # ------------------------------------------------------------
-    # Cross-feature hooks
-    # ------------------------------------------------------------
-
-    def _dealer_customer_engaged(self, channel, message=None):
-        """The customer wrote (SMS, e-mail reply, video call request) on these leads.
-
-        :param str channel: 'sms', 'email', 'video' or 'web'
-        :param message: the ``mail.message`` posted for it, if any
-        """
-        self._dealer_sla_on_customer_message(channel, message)
-        self._dealer_sequence_on_customer_reply(channel)
-
-    def _dealer_human_responded(self, channel, user, when=None):
-        """A person answered the customer (SMS, e-mail, logged call, video session).
-
-        :param str channel: 'sms', 'email', 'call' or 'video'
-        :param user: the ``res.users`` who answered
-        :param when: naive UTC datetime, defaults to now
-        """
-        self._dealer_sla_on_human_response(channel, user, when)
-
-    def _dealer_sla_on_customer_message(self, channel, message):
-        """Response SLA: start a message-response clock. Implemented by the SLA feature."""
-
-    def _dealer_sla_on_human_response(self, channel, user, when):
-        """Response SLA: stop the running clock. Implemented by the SLA feature."""
 
     def _dealer_sequence_on_customer_reply(self, channel):
         """Sequences: the customer answered, leave the sequence. Implemented by sequences."""

@@ -107,7 +107,8 @@ class DealerResponseClock(models.Model):
 
     def _dealer_answer(self, channel, user, when):
         """Stop these running clocks: ``user`` answered through ``channel`` at ``when``."""
-        for clock in self.filtered(lambda c: c.state == "running"):
+        # sudo: clocks are read-only for the salesperson whose answer stops them
+        for clock in self.sudo().filtered(lambda c: c.state == "running"):
             answered_at = max(when, clock.started_at)
             clock.write({
                 "state": "answered",

@@ -1,5 +1,7 @@
 from datetime import datetime
 
+import pytz
+
 from odoo.tests import RecordCapturer, tagged
 
 from .common_sla import TUESDAY_10AM, DealerSlaCommon
@@ -57,12 +59,14 @@ class TestSlaClock(DealerSlaCommon):
                          datetime(2026, 11, 2, 13, 10))
 
     def test_deadline_uses_the_policy_calendar_time_zone(self):
-        winnipeg = self.env["resource.calendar"].create({
-            "name": "Winnipeg hours", "tz": "America/Winnipeg"})
-        self.policy.calendar_id = winnipeg
-        # 13:30 UTC is 08:30 in Montreal (open) but 07:30 in Winnipeg: opens at 08:00 CST
+        pacific = self.env["resource.calendar"].create({
+            "name": "Pacific hours", "tz": "America/Los_Angeles"})
+        self.policy.calendar_id = pacific
+        # 13:30 UTC is 08:30 in Montreal (open) but before dawn on the Pacific coast: due at
+        # 08:10 there
+        opening = pytz.timezone("America/Los_Angeles").localize(datetime(2026, 11, 24, 8, 10))
         self.assertEqual(self._deadline(datetime(2026, 11, 24, 13, 30)),
-                         datetime(2026, 11, 24, 14, 10))
+                         opening.astimezone(pytz.utc).replace(tzinfo=None))
 
     def test_around_the_clock_policy_counts_wall_minutes(self):
         self.policy.hours_mode = "always"
