@@ -7,3 +7,4 @@ from . import test_ack
 from . import test_sla_clock
 from . import test_sla_escalation
 from . import test_sla_response
+from . import test_sla_dashboard
