@@ -234,6 +234,8 @@ class DealerResponseClock(models.Model):
     # ------------------------------------------------------------
 
     def _dealer_step_prewarn(self, now):
+        if now >= self.deadline:
+            return  # the cron ran late: the overdue alert follows at once, no warning first
         lead = self.lead_id
         minutes = max(round((self.deadline - now).total_seconds() / 60), 0)
         body = self.env._("%(minutes)s min left to answer %(customer)s. %(link)s",
