@@ -33,6 +33,13 @@ class TestSlaEscalation(DealerSlaCommon):
         self.assertEqual((self.clock.next_step, self.clock.next_action_at),
                          ("salesperson", DEADLINE))
 
+    def test_late_cron_skips_the_pointless_prewarning(self):
+        self._run_cron_batch(DEADLINE)  # the cron was down at 15:07
+        self._run_cron_batch(DEADLINE)
+        self.assertEqual(self.clock.step_count, 2)
+        self.assertEqual(len(self._staff_sms_to("+15145550101")), 1, "overdue alert only")
+        self.assertEqual(self.lead.dealer_sla_state, "overdue")
+
     def test_nothing_fires_before_the_next_step_is_due(self):
         self._run_cron_batch(datetime(2026, 11, 24, 15, 6))
         self.assertEqual(self.clock.step_count, 0)
