@@ -200,6 +200,8 @@ class Gateway:
             return json_response(403, {"error": "wrong_room"})
         if request.headers.get("Upgrade", "").lower() != "websocket":
             return json_response(426, {"error": "websocket upgrade expected"})
+        if not claims.instance and await self.store.jti_spent(claims.jti):
+            return json_response(403, {"error": "token_used"})  # on whichever replica
         owner = await self.store.claim_room(claims.room, self.settings.replica_id,
                                             ROOM_OWNER_TTL)
         if owner != self.settings.replica_id:

@@ -33,6 +33,9 @@ class Store(Protocol):
     async def consume_jti(self, jti: str, ttl: int) -> bool:
         """True the first time ``jti`` is seen (then it is spent), False on a replay."""
 
+    async def jti_spent(self, jti: str) -> bool:
+        """Read-only check (the atomic spend is :meth:`consume_jti`)."""
+
     async def claim_room(self, room: str, replica: str, ttl: int) -> str:
         """The replica that owns ``room`` (this one if nobody did)."""
 
@@ -62,6 +65,9 @@ class MemoryStore:
             return False
         self._jtis[jti] = now + ttl
         return True
+
+    async def jti_spent(self, jti: str) -> bool:
+        return self._jtis.get(jti, 0) > self._clock()
 
     async def claim_room(self, room: str, replica: str, ttl: int) -> str:
         return self._rooms.setdefault(room, replica)
@@ -96,6 +102,9 @@ class RedisStore:
 
     async def consume_jti(self, jti: str, ttl: int) -> bool:
         return bool(await self._redis.set(f"{KEY_PREFIX}jti:{jti}", "1", nx=True, ex=ttl))
+
+    async def jti_spent(self, jti: str) -> bool:
+        return bool(await self._redis.exists(f"{KEY_PREFIX}jti:{jti}"))
 
     async def claim_room(self, room: str, replica: str, ttl: int) -> str:
         key = f"{KEY_PREFIX}room:{room}"
