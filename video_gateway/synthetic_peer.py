@@ -172,8 +172,7 @@ class SyntheticPeer:
 def _candidate(data: dict[str, Any]) -> RTCIceCandidate | None:
     """A browser's trickled candidate for aiortc (None when it cannot be parsed)."""
     line = data["candidate"]
-    if line.startswith("candidate:"):
-        line = line[len("candidate:"):]
+    line = line.removeprefix("candidate:")
     with contextlib.suppress(ValueError):
         candidate = candidate_from_sdp(line)
         candidate.sdpMid = data.get("sdpMid")

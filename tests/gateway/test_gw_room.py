@@ -158,8 +158,8 @@ def test_both_present_starts_epoch_one_advisor_offers() -> None:
     room = new_room()
     join(room, "c1", claims())
     actions = join(room, "a1", claims("advisor"), T0 + 10)
-    ready_c = [m for m in sent(actions, "c1") if m["type"] == "ready"][0]
-    ready_a = [m for m in sent(actions, "a1") if m["type"] == "ready"][0]
+    ready_c = next(m for m in sent(actions, "c1") if m["type"] == "ready")
+    ready_a = next(m for m in sent(actions, "a1") if m["type"] == "ready")
     assert ready_c["epoch"] == ready_a["epoch"] == 1
     assert ready_a["offerer"] is True and ready_c["offerer"] is False
     assert ready_c["peer"]["name"] == "Luc"
