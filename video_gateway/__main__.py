@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import importlib
 import logging
 import os
 import signal
 import sys
+import time
+from typing import Any
 
 from .odoo_client import OdooClient
 from .recorder import RecorderPool
 from .server import Gateway
 from .settings import Settings, SettingsError
 from .store import RedisStore, make_store
+from .turn import ice_servers
+
+
+def recorder_ice_servers(settings: Settings, room: str) -> list[dict[str, Any]]:
+    """TURN for the recorder peer: aioice uses one TURN server (the first URL)."""
+    servers = ice_servers(settings, room, "recorder", time.time())
+    turn = [s for s in servers if "username" in s]
+    return [{"urls": turn[0]["urls"][0], "username": turn[0]["username"],
+             "credential": turn[0]["credential"]}] if turn else []
 
 
 async def run(settings: Settings) -> None:
@@ -20,15 +33,19 @@ async def run(settings: Settings) -> None:
     if isinstance(store, RedisStore):
         await store.ping()  # fail fast on a wrong GATEWAY_REDIS_URL
     odoo = OdooClient(settings.odoo_url, settings.secret)
-    gateway = Gateway(settings, store, odoo,
-                      recorders=RecorderPool(max_seconds=settings.recording_max_seconds))
+    recorders = RecorderPool(max_seconds=settings.recording_max_seconds,
+                             ice_servers=functools.partial(recorder_ice_servers, settings))
+    gateway = Gateway(settings, store, odoo, recorders=recorders)
     await gateway.start()
+    # warm aiortc/av up now (~0.4 s), not on the first consented recording
+    warm = asyncio.get_running_loop().run_in_executor(None, importlib.import_module, "aiortc")
     print(f"video_gateway ready on {settings.host}:{gateway.port}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     await stop.wait()
+    await warm
     logging.getLogger(__name__).info("shutting down")
     await gateway.stop()
 

@@ -20,6 +20,7 @@ import queue
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -162,8 +163,10 @@ def _compose(av: Any, left: Any, right: Any) -> Any:
 class RoomRecording:
     """The aiortc peers and the writer of one room's recording."""
 
-    def __init__(self, room: str, path: str, max_seconds: float) -> None:
+    def __init__(self, room: str, path: str, max_seconds: float,
+                 ice_servers: list[dict[str, Any]] | None = None) -> None:
         self.room = room
+        self.ice_servers = ice_servers or []
         self.path = path
         self.writer = CompositeWriter(path, max_seconds)
         self.pcs: dict[str, Any] = {}
@@ -172,12 +175,19 @@ class RoomRecording:
         self.writer.start()
 
     async def offer(self, role: str, sdp: str) -> str:
-        from aiortc import RTCPeerConnection, RTCSessionDescription
+        from aiortc import (
+            RTCConfiguration,
+            RTCIceServer,
+            RTCPeerConnection,
+            RTCSessionDescription,
+        )
 
         old = self.pcs.pop(role, None)
         if old is not None:  # a reconnecting party sends a new offer
             await old.close()
-        pc = RTCPeerConnection()
+        # behind NAT/containers the browser may not reach our host candidates: use TURN too
+        servers = [RTCIceServer(**server) for server in self.ice_servers]
+        pc = RTCPeerConnection(RTCConfiguration(iceServers=servers))
         self.pcs[role] = pc
 
         @pc.on("track")
@@ -213,16 +223,19 @@ class RoomRecording:
 class RecorderPool:
     """All recordings of this process (the shell calls it on the room's actions)."""
 
-    def __init__(self, workdir: str | None = None, max_seconds: float = 1800) -> None:
+    def __init__(self, workdir: str | None = None, max_seconds: float = 1800,
+                 ice_servers: Callable[[str], list[dict[str, Any]]] | None = None) -> None:
         self.workdir = workdir or tempfile.mkdtemp(prefix="video-gateway-rec-")
         self.max_seconds = max_seconds
+        self.ice_servers = ice_servers
         self.active: dict[str, RoomRecording] = {}
 
     def start(self, room: str, instance: str) -> None:
         if room in self.active:
             return
         path = os.path.join(self.workdir, f"{instance}.webm")
-        self.active[room] = RoomRecording(room, path, self.max_seconds)
+        servers = self.ice_servers(room) if self.ice_servers else None
+        self.active[room] = RoomRecording(room, path, self.max_seconds, servers)
 
     async def offer(self, room: str, role: str, sdp: str) -> str:
         recording = self.active.get(room)

@@ -42,3 +42,12 @@ def test_production_without_secret_refuses_to_start_with_a_clear_message() -> No
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 2
     assert "GATEWAY_SECRET" in result.stderr
+
+
+def test_dockerfile_runs_the_gateway_as_non_root_with_a_health_check() -> None:
+    dockerfile = (REPO / "video_gateway/Dockerfile").read_text()
+    assert dockerfile.startswith("# ") and "FROM python:3.12-slim" in dockerfile
+    assert "\nUSER gateway" in dockerfile
+    assert "EXPOSE 8765" in dockerfile
+    assert "/healthz" in dockerfile.split("HEALTHCHECK", 1)[1]
+    assert 'CMD ["python", "-m", "video_gateway"]' in dockerfile
