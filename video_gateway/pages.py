@@ -103,6 +103,7 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 def _headers(content_type: str, length: int, cache: str) -> Headers:
     return Headers([
         ("Date", email.utils.formatdate(usegmt=True)),
+        ("Connection", "close"),
         ("Content-Type", content_type),
         ("Content-Length", str(length)),
         ("Cache-Control", cache),

@@ -82,6 +82,7 @@ def _response(status: int, body: bytes, content_type: str,
               extra: dict[str, str] | None = None) -> Response:
     headers = Headers([
         ("Date", email.utils.formatdate(usegmt=True)),
+        ("Connection", "close"),
         ("Content-Type", content_type),
         ("Content-Length", str(len(body))),
         ("Cache-Control", "no-store"),

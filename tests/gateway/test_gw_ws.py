@@ -109,6 +109,10 @@ def test_join_page_with_bad_token_is_403_without_details(gateway: GatewayProcess
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(gateway.http + "/join/garbage", timeout=10)
     assert err.value.code == 403
+    body = err.value.read().decode()
+    err.value.close()
+    assert "Ce lien n'est plus valide" in body or "Ce lien n&#39;est plus valide" in body
+    assert "no longer valid" in body
 
 
 def test_customer_page_is_french_escaped_and_shows_no_lead(gateway: GatewayProcess) -> None:
