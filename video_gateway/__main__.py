@@ -12,6 +12,8 @@ import sys
 import time
 from typing import Any
 
+from redis.exceptions import RedisError
+
 from .odoo_client import OdooClient
 from .recorder import RecorderPool
 from .server import Gateway
@@ -65,7 +67,7 @@ def main() -> int:
               file=sys.stderr)
     try:
         asyncio.run(run(settings))
-    except OSError as exc:
+    except (OSError, RedisError) as exc:
         print(f"video_gateway: cannot start: {exc}", file=sys.stderr)
         return 1
     return 0

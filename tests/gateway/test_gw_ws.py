@@ -171,3 +171,34 @@ async def test_call_reconnects_after_a_network_drop(gateway: GatewayProcess) -> 
         await back.close()
     finally:
         await advisor.close()
+
+
+async def test_unanswered_customer_books_a_callback_time(fake_odoo: FakeOdoo) -> None:
+    proc = GatewayProcess({"GATEWAY_ODOO_URL": fake_odoo.url, "GATEWAY_RING_TIMEOUT": "1"})
+    try:
+        customer = await SyntheticPeer(proc.ws, token(new_room())).connect()
+        await customer.wait_for("no_answer")
+        await customer.send({"type": "callback_time", "at": "2030-01-02T10:00:00-05:00"})
+        await customer.wait_for("callback_booked")
+        [no_answer] = fake_odoo.wait_for("no_answer")
+        assert no_answer["callback_time"] == "2030-01-02T15:00:00Z"
+        [ended] = fake_odoo.wait_for("session_ended")
+        assert ended["outcome"] == "no_answer"
+        await customer.close()
+    finally:
+        proc.stop()
+
+
+def test_unreachable_redis_refuses_to_start_with_a_clear_message() -> None:
+    import os
+    import subprocess
+    import sys
+
+    from gw_helpers import REPO
+
+    env = dict(os.environ, GATEWAY_SECRET=SECRET, GATEWAY_PORT="0",
+               GATEWAY_REDIS_URL="redis://127.0.0.1:1/0")
+    result = subprocess.run([sys.executable, "-m", "video_gateway"], cwd=REPO, env=env,
+                            check=False, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1
+    assert "cannot start" in result.stderr

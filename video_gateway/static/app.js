@@ -259,7 +259,12 @@
         if (resume) { sessionStorage.removeItem(storeKey); return connect(); }
         return finish(S.link_used);
       }
-      if (!opened && resume && state.retries > 3) { sessionStorage.removeItem(storeKey); return finish(S.link_used); }
+      if (!opened && resume && state.retries > 3) {
+        /* the room is gone (gateway restarted): a live browser-to-browser call goes on */
+        if (state.pc && state.pc.connectionState === "connected") { return; }
+        sessionStorage.removeItem(storeKey);
+        return finish(S.link_used);
+      }
       setStatus(S.reconnecting);
       state.retries += 1;
       setTimeout(connect, Math.min(10000, 500 * Math.pow(2, state.retries)));
