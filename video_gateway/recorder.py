@@ -47,10 +47,12 @@ class CompositeWriter(threading.Thread):
         self.audio: dict[str, queue.SimpleQueue[Any]] = {r: queue.SimpleQueue() for r in ROLES}
         self._stop_event = threading.Event()
         self.frames_written = 0
+        self.frames_in: dict[str, int] = dict.fromkeys(ROLES, 0)
         self.error: BaseException | None = None
 
     def push_video(self, role: str, frame: Any) -> None:
         self.latest[role] = frame  # only the newest matters; older ones are dropped
+        self.frames_in[role] += 1
 
     def push_audio(self, role: str, frame: Any) -> None:
         self.audio[role].put(frame)
@@ -258,7 +260,11 @@ class RecorderPool:
         await recording.stop()
         try:
             size = os.path.getsize(recording.path)
-            if recording.writer.error or not recording.writer.frames_written or size == 0:
+            writer = recording.writer
+            if writer.error or not writer.frames_written or size == 0:
+                return None
+            if not any(writer.frames_in.values()):
+                _logger.warning("recording without any received video, not attached")
                 return None
             if size > MAX_ATTACH_BYTES:
                 _logger.error("recording of %d bytes too large to attach; kept at %s", size,

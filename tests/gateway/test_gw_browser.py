@@ -84,3 +84,32 @@ async def test_customer_page_reconnects_after_reload(
             await wait_rising(advisor)
         finally:
             await browser.close()
+
+
+async def test_pages_record_when_both_consent(gateway: GatewayProcess, fake_odoo: FakeOdoo) -> None:
+    from playwright.async_api import async_playwright
+
+    room = new_room()
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                          headless=True)
+        try:
+            customer = await (await browser.new_context()).new_page()
+            advisor = await (await browser.new_context()).new_page()
+            await customer.goto(f"{gateway.http}/join/{token(room, rec=True)}")
+            await customer.check("#consent-box")
+            await customer.click("#consent-continue")
+            [waiting] = fake_odoo.wait_for("customer_waiting")
+            assert waiting["recording_consent"] is True
+            await advisor.goto(f"{gateway.http}/join/{token(room, 'advisor', rec=True)}")
+            await advisor.check("#consent-box")
+            await advisor.click("#consent-continue")
+            await wait_rising(customer)
+            await customer.wait_for_selector("#rec-badge", state="visible", timeout=30000)
+            await asyncio.sleep(3)
+            await advisor.click("#btn-hangup")
+            [ended] = fake_odoo.wait_for("session_ended", timeout=60)
+            assert ended["recording"]["mimetype"] == "video/webm"
+            assert len(ended["recording"]["data_base64"]) > 1000
+        finally:
+            await browser.close()
