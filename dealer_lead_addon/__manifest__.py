@@ -22,8 +22,15 @@
         "security/ir.model.access.csv",
         "views/res_config_settings_views.xml",
         "views/dealer_lead_menus.xml",
+        "security/dealer_intake_security.xml",
+        "data/dealer_intake_data.xml",
+        "data/sms_template_data.xml",
+        "data/mail_template_data.xml",
+        "views/dealer_lead_intake_views.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/dealer_demo.xml",
+    ],
     "installable": True,
     "application": False,
 }

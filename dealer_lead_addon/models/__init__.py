@@ -5,3 +5,10 @@ from . import mail_mail
 from . import res_company
 from . import res_config_settings
 from . import sms_sms
+from . import crm_team_member
+from . import dealer_lead_intake
+from . import dealer_lead_source
+from . import dealer_lead_vehicle
+from . import dealer_routing_rule
+from . import mail_thread
+from . import res_users

@@ -1,4 +1,9 @@
-from odoo import models
+import logging
+
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.http import request
+
+_logger = logging.getLogger(__name__)
 
 
 class CrmLead(models.Model):
@@ -15,9 +20,317 @@ class CrmLead(models.Model):
     # Intake, routing and acknowledgement
     # ------------------------------------------------------------
 
+    dealer_intake_ids = fields.One2many("dealer.lead.intake", "lead_id", string="Intakes")
+    dealer_inquiry_count = fields.Integer(
+        string="Inquiries", default=1, readonly=True,
+        help="How many distinct inquiries (first one included) reached this lead.")
+    dealer_source_id = fields.Many2one("dealer.lead.source", string="Lead Source", index=True)
+    dealer_provider_lead_id = fields.Char(string="Provider Lead ID", index="btree_not_null")
+    dealer_request_date = fields.Datetime(string="Requested On")
+    dealer_timeframe = fields.Char(string="Purchase Timeframe")
+    dealer_other_phones = fields.Char(
+        string="Other Phones", help="Further numbers given by the customer, E.164 when valid.")
+    dealer_vehicle_ids = fields.One2many("dealer.lead.vehicle", "lead_id", string="Vehicles")
+    dealer_vehicle_summary = fields.Char(
+        string="Vehicle of Interest", compute="_compute_dealer_vehicle_summary", store=True)
+    dealer_vehicle_condition = fields.Selection(
+        [("new", "New"), ("used", "Used")], string="New/Used",
+        compute="_compute_dealer_vehicle_summary", store=True)
+    dealer_vehicle_make = fields.Char(
+        string="Make", compute="_compute_dealer_vehicle_summary", store=True)
+    dealer_trade_in_summary = fields.Char(
+        string="Trade-in", compute="_compute_dealer_vehicle_summary", store=True)
+    dealer_ack_state = fields.Selection(
+        [("pending", "Pending"), ("sent", "Sent"), ("skipped", "Not Sent")],
+        string="Acknowledgement", readonly=True, copy=False)
+    dealer_ack_note = fields.Char(string="Acknowledgement Note", readonly=True, copy=False)
+    dealer_ack_requested_at = fields.Datetime(string="Acknowledged At", readonly=True, copy=False)
+    dealer_after_hours = fields.Boolean(
+        string="Arrived After Hours", readonly=True, copy=False)
+    dealer_reply_by = fields.Datetime(
+        string="Reply By", readonly=True, copy=False,
+        help="When a person will answer, as promised in the after-hours acknowledgement.")
+    dealer_reply_by_display = fields.Char(
+        compute="_compute_dealer_reply_by_display",
+        help="Reply-by time in the customer's language and the team's time zone.")
+
+    @api.depends("dealer_vehicle_ids.interest", "dealer_vehicle_ids.display_name",
+                 "dealer_vehicle_ids.condition", "dealer_vehicle_ids.make")
+    def _compute_dealer_vehicle_summary(self):
+        for lead in self:
+            wanted = lead.dealer_vehicle_ids.filtered(lambda v: v.interest != "trade-in")
+            trades = lead.dealer_vehicle_ids - wanted
+            lead.dealer_vehicle_summary = ", ".join(wanted.mapped("display_name")) or False
+            lead.dealer_vehicle_condition = wanted[:1].condition or False
+            lead.dealer_vehicle_make = wanted[:1].make or False
+            lead.dealer_trade_in_summary = ", ".join(trades.mapped("display_name")) or False
+
+    @api.depends("dealer_reply_by", "lang_id", "team_id")
+    def _compute_dealer_reply_by_display(self):
+        for lead in self:
+            lead.dealer_reply_by_display = lead._dealer_format_reply_by()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        if not self.env.context.get("dealer_intake_skip") and not self.env.context.get(
+                "import_file"):
+            channel = "manual"
+            if request and request.httprequest.path.startswith("/website/form"):
+                channel = "web"
+            self.env["dealer.lead.intake"]._dealer_intake_created_leads(leads, channel)
+        return leads
+
+    def copy(self, default=None):
+        """A copy is not an inquiry: no routing, no acknowledgement."""
+        return super(CrmLead, self.with_context(dealer_intake_skip=True)).copy(default=default)
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """Every e-mail to a leads alias goes through the intake pipeline (ADF or plain)."""
+        if self.env.context.get("dealer_intake_skip"):
+            return super().message_new(msg_dict, custom_values=custom_values)
+        return self.env["dealer.lead.intake"]._dealer_intake_email(msg_dict, custom_values)
+
+    def _dealer_message_new_stock(self, msg_dict, custom_values):
+        """Stock ``crm.lead`` creation from an e-mail, for plain (non-ADF) inquiries."""
+        return super(CrmLead, self.with_context(dealer_intake_skip=True)).message_new(
+            msg_dict, custom_values=custom_values)
+
+    def _dealer_format_reply_by(self):
+        self.ensure_one()
+        if not self.dealer_reply_by:
+            return ""
+        tz = self.team_id._dealer_calendar().tz or "America/Toronto"
+        lang = self.lang_id.code or "en_US"
+        local = fields.Datetime.context_timestamp(self.with_context(tz=tz), self.dealer_reply_by)
+        today = fields.Datetime.context_timestamp(self.with_context(tz=tz), fields.Datetime.now())
+        if lang.startswith("fr"):
+            hour = f"{local.hour} h {local.minute:02d}" if local.minute else f"{local.hour} h"
+            if local.date() == today.date():
+                return f"aujourd'hui à {hour}"
+            days = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+            months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                      "septembre", "octobre", "novembre", "décembre"]
+            return f"{days[local.weekday()]} {local.day} {months[local.month - 1]} à {hour}"
+        hour = local.strftime("%I:%M %p").lstrip("0").replace(":00 ", " ")
+        if local.date() == today.date():
+            return f"today at {hour}"
+        return f"{local.strftime('%A, %B')} {local.day} at {hour}"
+
+    def _dealer_customer_lang(self):
+        """'fr' or 'en': the language of the customer templates."""
+        self.ensure_one()
+        return "fr" if (self.lang_id.code or "").startswith("fr") else "en"
+
+    def _dealer_after_intake(self, channel, routed=False):
+        """Steps shared by every channel once a new lead exists: route (unless the intake did
+        it before creating the lead), start the SLA, and, right after the transaction commits,
+        acknowledge the customer and alert the salesperson."""
+        if not routed:
+            for lead in self:
+                lead._dealer_route()
+        self.filtered(lambda lead: not lead.dealer_ack_state).dealer_ack_state = "pending"
+        self._dealer_sla_start()
+        self._dealer_acknowledge_after_commit()
+
+    def _dealer_acknowledge_after_commit(self):
+        """Acknowledge and alert in a new transaction right after this one commits.
+
+        The customer is never texted about a lead that is then rolled back, the gateway's
+        transaction stays short, and a failing template or provider cannot lose the lead. Leads
+        still 'pending' (process killed in between) are caught by the safety-net cron.
+        """
+        postcommit = self.env.cr.postcommit
+        pending = postcommit.data.setdefault("dealer_lead_addon.ack_lead_ids", [])
+        if not pending:
+            registry = self.env.registry
+
+            def acknowledge():
+                with registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    env["crm.lead"].browse(pending).exists()._dealer_acknowledge_and_alert()
+
+            postcommit.add(acknowledge)
+        pending.extend(self.ids)
+
+    def _dealer_acknowledge_and_alert(self):
+        for lead in self.filtered(lambda lead: lead.dealer_ack_state == "pending"):
+            try:
+                with self.env.cr.savepoint():
+                    lead._dealer_alert_salesperson()
+                    lead._dealer_ack_send()
+            except Exception:
+                _logger.exception("Acknowledgement of lead %s failed", lead.id)
+                lead.write({"dealer_ack_state": "skipped",
+                            "dealer_ack_note": self.env._("acknowledgement failed, see logs")})
+
+    @api.model
+    def _cron_dealer_send_pending_acks(self):
+        """Safety net: acknowledge leads whose post-commit acknowledgement never ran."""
+        limit = fields.Datetime.subtract(fields.Datetime.now(), minutes=2)
+        leads = self.search([("dealer_ack_state", "=", "pending"), ("create_date", "<", limit)],
+                            limit=200)
+        leads._dealer_acknowledge_and_alert()
+
+    @api.model
+    def _dealer_choose_route(self, target):
+        """Team and salesperson for a new inquiry: the first matching rule (source, new/used,
+        make), then the team's weighted round robin among members on shift, then the creator,
+        then the team's after-hours owner.
+
+        :param target: the lead, or any object with its ``dealer_source_id``,
+            ``dealer_vehicle_condition``, ``dealer_vehicle_make``, ``company_id``, ``team_id``
+            and ``user_id`` (the intake routes before creating the lead)
+        :return: ``(team, user, how)``
+        """
+        rule = self.env["dealer.routing.rule"]._dealer_find(target)
+        team = rule.team_id or target.team_id or target.dealer_source_id.team_id
+        if not team:
+            team = self.env["crm.team"]._get_default_team_id(user_id=self.env.uid)
+        now = fields.Datetime.now()
+        user = self.env["res.users"]
+        how = ""
+        if rule.user_id and team._dealer_members_on_shift(
+                team.crm_team_member_ids.filtered(lambda m: m.user_id == rule.user_id), now):
+            user, how = rule.user_id, self.env._("rule %(rule)s", rule=rule.name)
+        if not user and team:
+            user = team._dealer_next_available_member(at=now)
+            how = self.env._("round robin of %(team)s", team=team.name)
+        if not user and target.user_id:
+            user, how = target.user_id, self.env._("kept the creator")
+        if not user and team:
+            user = team._dealer_after_hours_owner()
+            how = self.env._("nobody on shift, after-hours owner of %(team)s", team=team.name)
+        return team, user, how
+
+    @api.model
+    def _dealer_route_note(self, user, how):
+        if not user:
+            return self.env._("Nobody to route this lead to.")
+        return self.env._("Routed to %(user)s (%(how)s).", user=user.name, how=how)
+
+    def _dealer_route(self):
+        """Route an existing lead (website form, manual entry)."""
+        self.ensure_one()
+        team, user, how = self._dealer_choose_route(self)
+        vals = {"team_id": team.id or False}
+        if user:
+            vals["user_id"] = user.id
+        self.with_context(mail_auto_subscribe_no_notify=True).write(vals)
+        self._message_log(body=self._dealer_route_note(user, how))
+        return user
+
+    def _dealer_link(self):
+        base = self.get_base_url()
+        return f"{base}/odoo/crm/{self.id}"
+
+    def _dealer_alert_salesperson(self, duplicate=False):
+        """Text the salesperson on their own mobile and notify them in Odoo."""
+        self.ensure_one()
+        user = self.user_id
+        if not user:
+            return
+        values = {
+            "customer": self.contact_name or self.partner_name or self.email_from or "",
+            "vehicle": self.dealer_vehicle_summary or "-",
+            "phone": self.phone or "-",
+            "link": self._dealer_link(),
+        }
+        if duplicate:
+            body = self.env._("Repeat inquiry from %(customer)s (%(vehicle)s). %(phone)s "
+                              "%(link)s", **values)
+        else:
+            body = self.env._("New lead: %(customer)s, %(vehicle)s. %(phone)s %(link)s",
+                              **values)
+        if user.dealer_alert_mobile:
+            self.env["dealer.outbound"]._send_sms(
+                self, body, purpose="staff", number=user.dealer_alert_mobile,
+                partner=user.partner_id)
+        # sudo: the gateway user may not see the salesperson's partner
+        self.sudo().message_notify(
+            partner_ids=user.partner_id.ids, body=body,
+            subject=self.env._("Lead for you: %(customer)s", **values),
+            model_description=self.env._("Lead"),
+        )
+
+    def _dealer_ack_send(self):
+        """Acknowledge a new inquiry by SMS and/or e-mail in the customer's language, with the
+        after-hours variant when the team is closed. Never to a blacklisted number/address."""
+        self.ensure_one()
+        if self.dealer_ack_state not in (False, "pending"):
+            return
+        now = fields.Datetime.now()
+        team = self.team_id
+        after_hours = not team._dealer_is_open(now)
+        reply_by = False
+        if after_hours:
+            reply_by = self._dealer_sla_reply_by() or team._dealer_next_opening(now) or False
+        self.dealer_reply_by = reply_by  # read by the templates
+        lang = self._dealer_customer_lang()
+        variant = "after_hours" if after_hours else "open"
+        notes, sent = [], False
+        number = self.phone_sanitized
+        if number and self._dealer_number_blacklisted(number):
+            notes.append(self.env._("no SMS: the number opted out"))
+        elif number:
+            template = self.env.ref(f"dealer_lead_addon.sms_template_ack_{variant}_{lang}")
+            body = template._render_field("body", self.ids, compute_lang=False)[self.id]
+            self.env["dealer.outbound"]._send_sms(
+                self, body, purpose="ack", number=number, partner=self.partner_id or None)
+            sent = True
+        if self.email_normalized and self._dealer_email_blacklisted():
+            notes.append(self.env._("no e-mail: the address opted out"))
+        elif self.email_normalized:
+            template = self.env.ref(f"dealer_lead_addon.mail_template_ack_{lang}")
+            mails = self.env["dealer.outbound"]._send_mail(self, template, purpose="ack")
+            self._dealer_send_mail_after_commit(mails)
+            sent = True
+        self.write({
+            "dealer_after_hours": after_hours,
+            "dealer_ack_state": "sent" if sent else "skipped",
+            "dealer_ack_note": "; ".join(notes) or False,
+            "dealer_ack_requested_at": now if sent else False,
+        })
+
+    def _dealer_number_blacklisted(self, number):
+        # sudo: reading the opt-out list is needed to honour it, whoever creates the lead
+        return bool(self.env["phone.blacklist"].sudo().search_count(
+            [("number", "=", number), ("active", "=", True)], limit=1))
+
+    def _dealer_email_blacklisted(self):
+        # sudo: same as above, for e-mail opt-outs
+        return bool(self.env["mail.blacklist"].sudo().search_count(
+            [("email", "=", self.email_normalized), ("active", "=", True)], limit=1))
+
+    def _dealer_send_mail_after_commit(self, mails):
+        """Hand the acknowledgement e-mails to the mail server right after commit, like the
+        SMS (the mail queue cron stays the safety net)."""
+        mail_ids = mails.ids
+        if not mail_ids:
+            return
+        registry = self.env.registry
+
+        def send():
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["mail.mail"].browse(mail_ids).exists().filtered(
+                    lambda m: m.state == "outgoing").send(raise_exception=False)
+
+        self.env.cr.postcommit.add(send)
+
     # ------------------------------------------------------------
     # Response SLA
     # ------------------------------------------------------------
+
+    def _dealer_sla_start(self):
+        """Response SLA: start the first-response clock of new leads. Implemented by the SLA
+        feature (stub added by intake, which calls it once a new lead is routed)."""
+
+    def _dealer_sla_reply_by(self):
+        """Response SLA: the datetime (naive UTC) by which a person will answer, or None.
+        Implemented by the SLA feature; intake quotes it in the after-hours acknowledgement."""
+        return
 
     # ------------------------------------------------------------
     # Texting, sequences and consent

@@ -1,4 +1,6 @@
-from odoo import models
+from datetime import UTC, timedelta
+
+from odoo import fields, models
 
 
 class CrmTeam(models.Model):
@@ -8,14 +10,98 @@ class CrmTeam(models.Model):
     # Intake routing
     # ------------------------------------------------------------
 
+    dealer_resource_calendar_id = fields.Many2one(
+        "resource.calendar", string="Business Hours",
+        default=lambda self: self.env.company.resource_calendar_id,
+        help="When the team answers. Outside these hours new leads get the after-hours "
+             "acknowledgement and go to the after-hours owner if nobody is on shift.")
+    dealer_after_hours_user_id = fields.Many2one(
+        "res.users", string="After-hours Owner",
+        help="Receives the team's new leads when no member of the rotation is on shift. "
+             "Defaults to the team leader.")
+
+    def _dealer_calendar(self):
+        """The team's business hours (its own, else its company's)."""
+        team = self[:1]
+        return (team.dealer_resource_calendar_id or team.company_id.resource_calendar_id
+                or self.env.company.resource_calendar_id)
+
+    def _dealer_is_open(self, at=None):
+        """Whether the team's business hours (public holidays included) cover ``at``."""
+        calendar = self._dealer_calendar()
+        if not calendar:
+            return True
+        start = (at or fields.Datetime.now()).replace(tzinfo=UTC)
+        intervals = calendar._work_intervals_batch(start, start + timedelta(minutes=1))
+        return bool(list(intervals[False]))
+
+    def _dealer_next_opening(self, at=None):
+        """Naive UTC start of the next business-hours interval after ``at`` (None if none in
+        the next two weeks)."""
+        calendar = self._dealer_calendar()
+        if not calendar:
+            return None
+        start = (at or fields.Datetime.now()).replace(tzinfo=UTC)
+        intervals = calendar._work_intervals_batch(start, start + timedelta(days=14))[False]
+        for begin, _end, _rec in intervals:
+            return begin.astimezone(UTC).replace(tzinfo=None)
+        return None
+
+    def _dealer_after_hours_owner(self):
+        """Who gets the team's leads when nobody of the rotation is on shift."""
+        self.ensure_one()
+        return self.dealer_after_hours_user_id or self.user_id
+
+    def _dealer_members_on_shift(self, members, at):
+        """Members whose working hours (their own calendar and leaves, else the team's hours)
+        cover ``at``."""
+        start = at.replace(tzinfo=UTC)
+        end = start + timedelta(minutes=1)
+        on_shift = members.browse()
+        by_calendar = {}
+        for member in members:
+            resource = member.user_id.resource_ids[:1]
+            by_calendar.setdefault(resource.calendar_id, []).append((member, resource))
+        for calendar, pairs in by_calendar.items():
+            if not calendar:
+                if self._dealer_is_open(at):
+                    on_shift |= members.browse([member.id for member, _res in pairs])
+                continue
+            resources = self.env["resource.resource"].browse([res.id for _m, res in pairs])
+            intervals = calendar._work_intervals_batch(start, end, resources=resources)
+            on_shift |= members.browse([
+                member.id for member, resource in pairs if list(intervals[resource.id])])
+        return on_shift
+
     def _dealer_next_available_member(self, exclude_users=None, at=None):
         """Pick the next salesperson of the team by weighted round robin among members in the
-        rotation and on shift at ``at`` (naive UTC, default now). Implemented by routing.
+        rotation and on shift at ``at`` (naive UTC, default now).
+
+        Concurrency-safe: the candidates' member rows are locked (waiting) before the choice, so
+        two simultaneous inquiries never both go to the same "next" person.
 
         :return: a ``res.users`` record, empty when nobody is available
         """
         self.ensure_one()
-        return self.env["res.users"]
+        at = at or fields.Datetime.now()
+        exclude_users = exclude_users or self.env["res.users"]
+        members = self.crm_team_member_ids.filtered(
+            lambda m: m.dealer_in_rotation and m.user_id.active
+            and m.user_id not in exclude_users)
+        members = self._dealer_members_on_shift(members, at)
+        if not members:
+            return self.env["res.users"]
+        self.env.cr.execute(
+            "SELECT id FROM crm_team_member WHERE id IN %s ORDER BY id FOR UPDATE",
+            [tuple(members.ids)])
+        members.invalidate_recordset(["dealer_assigned_count", "dealer_last_assigned_at"])
+        chosen = min(members, key=lambda m: m._dealer_rotation_key())
+        # sudo: whoever creates the lead (website visitor, salesperson) moves the rotation
+        chosen.sudo().write({
+            "dealer_assigned_count": chosen.dealer_assigned_count + 1,
+            "dealer_last_assigned_at": fields.Datetime.now(),
+        })
+        return chosen.user_id
 
     # ------------------------------------------------------------
     # Response SLA

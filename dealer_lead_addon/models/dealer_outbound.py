@@ -90,16 +90,22 @@ class DealerOutbound(models.AbstractModel):
         back; waiting for the queue cron could take a minute. The queue cron stays the safety net
         if this post-commit send fails.
         """
-        sms_ids = sms.ids
-        if not sms_ids:
+        if not sms.ids:
             return
-        registry = self.env.registry
+        postcommit = self.env.cr.postcommit
+        # one provider call for every text of the transaction (acknowledgement + staff alert)
+        pending = postcommit.data.setdefault("dealer.outbound.sms_ids", [])
+        if not pending:
+            registry = self.env.registry
 
-        def send():
-            with registry.cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                to_send = env["sms.sms"].browse(sms_ids).exists().filtered(
-                    lambda s: s.state == "outgoing" and not s.to_delete)
-                to_send._send(unlink_failed=False, unlink_sent=True, raise_exception=False)
+            def send():
+                with registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    to_send = env["sms.sms"].browse(pending).exists().filtered(
+                        lambda s: s.state == "outgoing" and not s.to_delete)
+                    if to_send:  # sms.sms._send() fails on an empty recordset
+                        to_send._send(unlink_failed=False, unlink_sent=True,
+                                      raise_exception=False)
 
-        self.env.cr.postcommit.add(send)
+            postcommit.add(send)
+        pending.extend(sms.ids)

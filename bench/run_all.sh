@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Run every benchmark of bench/ and print its figures.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+for script in bench/bench_*.py; do
+    [ -e "$script" ] || continue
+    echo "== $script"
+    bash bench/odoo_bench.sh "$script"
+done
+for script in bench/video_*.py; do
+    [ -e "$script" ] || continue
+    echo "== $script"
+    .venv/bin/python "$script"
+done

@@ -1,0 +1,45 @@
+from odoo import fields, models
+
+
+class DealerRoutingRule(models.Model):
+    """First matching rule (by sequence) decides the team, and optionally the salesperson, of a
+    new lead; the team's weighted round robin picks the person otherwise."""
+
+    _name = "dealer.routing.rule"
+    _description = "Lead Routing Rule"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True)
+    source_ids = fields.Many2many(
+        "dealer.lead.source", string="Sources", help="Empty: any source.")
+    vehicle_condition = fields.Selection(
+        [("any", "Any"), ("new", "New"), ("used", "Used")], default="any", required=True,
+        string="New/Used")
+    make = fields.Char(
+        help="Comma-separated makes (case-insensitive); empty: any make.")
+    team_id = fields.Many2one("crm.team", string="Team", required=True)
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson",
+        help="Give matching leads to this person when on shift, else to the team's rotation.")
+
+    def _dealer_matches(self, lead):
+        self.ensure_one()
+        if self.source_ids and lead.dealer_source_id not in self.source_ids:
+            return False
+        if self.vehicle_condition != "any" and lead.dealer_vehicle_condition != \
+                self.vehicle_condition:
+            return False
+        if self.make:
+            makes = {m.strip().lower() for m in self.make.split(",") if m.strip()}
+            if (lead.dealer_vehicle_make or "").strip().lower() not in makes:
+                return False
+        return True
+
+    def _dealer_find(self, lead):
+        """The first rule of the lead's company matching it (empty recordset if none)."""
+        rules = self.search([("company_id", "in", [lead.company_id.id or self.env.company.id])])
+        return next((rule for rule in rules if rule._dealer_matches(lead)), self.browse())

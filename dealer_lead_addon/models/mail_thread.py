@@ -1,0 +1,14 @@
+from odoo import api, models
+
+
+class MailThread(models.AbstractModel):
+    _inherit = "mail.thread"
+
+    @api.model
+    def _message_route_process(self, message, message_dict, routes):
+        """Hand the raw e-mail to the lead intake, which keeps it before parsing anything."""
+        this = self
+        if not self.env.context.get("dealer_intake_skip") and any(
+                route[0] == "crm.lead" and not route[1] for route in routes or ()):
+            this = self.with_context(dealer_raw_email=message.as_string())
+        return super(MailThread, this)._message_route_process(message, message_dict, routes)
