@@ -59,7 +59,7 @@ class DealerVideoSession(models.Model):
 
     _room_uniq = models.Constraint("UNIQUE(room)", "A video room id must be unique.")
 
-    @api.depends("duration_seconds")
+    @api.depends("duration_seconds", "ended_at")
     def _compute_duration_display(self):
         for session in self:
             minutes, seconds = divmod(session.duration_seconds or 0, 60)
@@ -185,6 +185,8 @@ class DealerVideoSession(models.Model):
         if self.advisor_id or self.state == "ended":
             return False
         self.write({"advisor_id": user.id, "state": "in_call", "started_at": at})
+        if not self.lead_id.user_id:  # ring group: the advisor who answered takes the lead
+            self.lead_id.with_context(mail_auto_subscribe_no_notify=True).user_id = user
         self.lead_id._message_log(body=self.env._(
             "%(advisor)s answered the customer on live video.", advisor=user.name))
         return True

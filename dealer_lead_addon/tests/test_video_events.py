@@ -71,6 +71,14 @@ class TestVideoEvents(DealerVideoCommon):
         self.assertTrue(self._notified(self.sales_2, session))
         self.assertEqual(len(self._sms_to("+15145550101")), 1)
 
+    def test_advisor_who_answers_a_ring_group_takes_the_lead(self):
+        lead = self._video_lead(None)
+        session = self._session(lead)
+        with self._frozen(OPEN_NOW):
+            self._receive(session, "customer_waiting", customer_name="Sophie")
+            self._receive(session, "advisor_joined", advisor_id=self.sales_2.id)
+        self.assertEqual(lead.user_id, self.sales_2)
+
     def test_waiting_customer_counts_as_customer_engagement(self):
         session = self._session()
         with patch.object(CrmLead, "_dealer_customer_engaged", autospec=True) as engaged:
