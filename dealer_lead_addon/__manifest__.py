@@ -27,6 +27,10 @@
         "data/sms_template_data.xml",
         "data/mail_template_data.xml",
         "views/dealer_lead_intake_views.xml",
+        "security/dealer_video_security.xml",
+        "data/dealer_video_data.xml",
+        "views/dealer_video_session_views.xml",
+        "views/crm_lead_views_video.xml",
     ],
     "demo": [
         "demo/dealer_demo.xml",

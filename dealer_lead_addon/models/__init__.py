@@ -12,3 +12,5 @@ from . import dealer_lead_vehicle
 from . import dealer_routing_rule
 from . import mail_thread
 from . import res_users
+from . import dealer_video_session
+from . import dealer_video_event

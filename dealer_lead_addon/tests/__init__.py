@@ -4,3 +4,6 @@ from . import test_intake_email
 from . import test_intake_http
 from . import test_routing
 from . import test_ack
+from . import test_video_links
+from . import test_video_events
+from . import test_video_http
