@@ -38,14 +38,15 @@ async def run(settings: Settings) -> None:
     recorders = RecorderPool(max_seconds=settings.recording_max_seconds,
                              ice_servers=functools.partial(recorder_ice_servers, settings))
     gateway = Gateway(settings, store, odoo, recorders=recorders)
-    await gateway.start()
-    # warm aiortc/av up now (~0.4 s), not on the first consented recording
-    warm = asyncio.get_running_loop().run_in_executor(None, importlib.import_module, "aiortc")
-    print(f"video_gateway ready on {settings.host}:{gateway.port}", flush=True)
+    # handle SIGTERM before the port opens: a supervisor may stop us as soon as we answer
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    await gateway.start()
+    # warm aiortc/av up now (~0.4 s), not on the first consented recording
+    warm = asyncio.get_running_loop().run_in_executor(None, importlib.import_module, "aiortc")
+    print(f"video_gateway ready on {settings.host}:{gateway.port}", flush=True)
     await stop.wait()
     await warm
     logging.getLogger(__name__).info("shutting down")
