@@ -31,6 +31,10 @@
         "data/dealer_sla_cron.xml",
         "views/dealer_sla_views.xml",
         "views/crm_lead_views_sla.xml",
+        "security/dealer_video_security.xml",
+        "data/dealer_video_data.xml",
+        "views/dealer_video_session_views.xml",
+        "views/crm_lead_views_video.xml",
     ],
     "demo": [
         "demo/dealer_demo.xml",

@@ -13,7 +13,16 @@ args=(-d "$db" --db_host 127.0.0.1 --db_user "${USER:-root}" --data-dir /tmp/dea
 trap 'dropdb --if-exists -h 127.0.0.1 "$db" >/dev/null 2>&1 || true' EXIT
 "$ODOO_PYTHON" "$ODOO_PATH/odoo-bin" "${args[@]}" -i dealer_lead_addon
 pot=dealer_lead_addon/i18n/dealer_lead_addon.pot
-"$ODOO_PYTHON" "$ODOO_PATH/odoo-bin" "${args[@]}" --i18n-export="$pot" --modules=dealer_lead_addon
+conf=$(mktemp)
+cat > "$conf" <<CONF
+[options]
+db_host = 127.0.0.1
+db_user = ${USER:-root}
+data_dir = /tmp/dealer-i18n-data
+addons_path = $ODOO_PATH/addons,$(pwd)
+CONF
+"$ODOO_PYTHON" "$ODOO_PATH/odoo-bin" i18n export -c "$conf" -d "$db" -l pot -o "$pot" dealer_lead_addon
+rm -f "$conf"
 po=dealer_lead_addon/i18n/fr.po
 if [ -f "$po" ]; then
     msgmerge --quiet --no-fuzzy-matching --no-wrap --update --backup=none "$po" "$pot"

@@ -17,3 +17,5 @@ from . import dealer_response_clock
 from . import dealer_response_report
 from . import dealer_response_summary
 from . import mail_activity
+from . import dealer_video_session
+from . import dealer_video_event

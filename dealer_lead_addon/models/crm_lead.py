@@ -424,6 +424,70 @@ class CrmLead(models.Model):
     # Live video
     # ------------------------------------------------------------
 
+    dealer_video_session_ids = fields.One2many(
+        "dealer.video.session", "lead_id", string="Video Sessions")
+    dealer_video_session_count = fields.Integer(
+        string="Video Calls", compute="_compute_dealer_video_session_count")
+
+    @api.depends("dealer_video_session_ids")
+    def _compute_dealer_video_session_count(self):
+        counts = dict(self.env["dealer.video.session"]._read_group(
+            [("lead_id", "in", self.ids)], ["lead_id"], ["__count"]))
+        for lead in self:
+            lead.dealer_video_session_count = counts.get(lead._origin, 0)
+
+    def _dealer_video_customer_url(self):
+        """The customer's live video link, for SMS/e-mail templates
+        (``{{ object._dealer_video_customer_url() }}``); '' when live video is not configured.
+
+        Reuses the lead's unused session while its link is valid, else opens a new room. Each
+        call mints a new single-use token.
+        """
+        self.ensure_one()
+        Session = self.env["dealer.video.session"]
+        if not self.id or not Session._dealer_video_configured():
+            return ""
+        # sudo: rendering a template (possibly as OdooBot or a portal flow) opens the room
+        session = self.sudo().dealer_video_session_ids.filtered(
+            lambda s: s._dealer_is_link_open())[:1]
+        if not session:
+            session = Session.sudo().create({"lead_id": self.id})
+        return session._dealer_customer_url()
+
+    def _dealer_video_open_session(self):
+        """The session an advisor joins from the lead: the live one, else a new room."""
+        self.ensure_one()
+        session = self.dealer_video_session_ids.filtered(
+            lambda s: s.state in ("ringing", "in_call", "waiting"))[:1]
+        return session or self.env["dealer.video.session"].create({"lead_id": self.id})
+
+    def action_dealer_video_join(self):
+        """Open the gateway's advisor page with a fresh 30-minute link for the current user."""
+        self.ensure_one()
+        self.env["dealer.video.session"]._dealer_require_configured()
+        session = self._dealer_video_open_session()
+        return {
+            "type": "ir.actions.act_url",
+            "url": session._dealer_advisor_url(self.env.user),
+            "target": "new",
+        }
+
+    def action_dealer_video_sessions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dealer_lead_addon.dealer_video_session_action")
+        action["domain"] = [("lead_id", "=", self.id)]
+        action["context"] = {"default_lead_id": self.id}
+        return action
+
+    def _dealer_video_ring_users(self, at=None):
+        """Who is alerted when the customer waits: the salesperson, else the team's advisors
+        on shift now (ring group, first to join wins)."""
+        self.ensure_one()
+        if self.user_id:
+            return self.user_id
+        return self.team_id._dealer_video_advisors_on_shift(at)
+
     # ------------------------------------------------------------
     # Cross-feature hooks
     # ------------------------------------------------------------

@@ -117,3 +117,13 @@ class CrmTeam(models.Model):
     # ------------------------------------------------------------
     # Live video
     # ------------------------------------------------------------
+
+    def _dealer_video_advisors_on_shift(self, at=None):
+        """Members of the rotation whose hours cover ``at``: the ring group of a waiting
+        customer whose lead has no salesperson."""
+        if not self:
+            return self.env["res.users"]
+        self.ensure_one()
+        members = self.crm_team_member_ids.filtered(
+            lambda m: m.dealer_in_rotation and m.user_id.active)
+        return self._dealer_members_on_shift(members, at or fields.Datetime.now()).user_id

@@ -8,3 +8,6 @@ from . import test_sla_clock
 from . import test_sla_escalation
 from . import test_sla_response
 from . import test_sla_dashboard
+from . import test_video_links
+from . import test_video_events
+from . import test_video_http

@@ -1,0 +1,40 @@
+import logging
+
+from odoo import SUPERUSER_ID, http
+from odoo.http import request
+
+from odoo.addons.dealer_lead_addon.tools import video_token
+
+_logger = logging.getLogger(__name__)
+
+
+class DealerVideoController(http.Controller):
+    """``POST /dealer_lead/video/event``: signed callbacks of the video gateway.
+
+    Contract in ``VIDEO_CONTRACT.md`` and ``docs/video-odoo.md``: 403 on a missing/bad
+    signature or a timestamp more than 300 s away, 400 on a malformed body, 200 ``{"ok": true}``
+    otherwise (replays included), 500 when processing failed (the gateway retries).
+    """
+
+    @http.route("/dealer_lead/video/event", type="http", auth="public", methods=["POST"],
+                csrf=False, save_session=False)
+    def video_event(self, **_kwargs):
+        raw_body = request.httprequest.get_data(cache=False)
+        headers = request.httprequest.headers
+        secret = request.env["dealer.video.session"]._dealer_param("video_secret")
+        refused = video_token.check_callback(
+            secret, headers.get("X-Dealer-Timestamp"), headers.get("X-Dealer-Signature"),
+            raw_body)
+        if refused:
+            _logger.warning("Video gateway callback refused: %s", refused)
+            return request.make_json_response({"error": refused}, status=403)
+        # sudo (as the superuser): the body is signed by the gateway, which holds the shared
+        # secret; the public visitor of this route has no rights of their own
+        Event = request.env["dealer.video.event"].with_user(SUPERUSER_ID)
+        try:
+            status, answer = Event._dealer_receive(raw_body)
+        except Exception:
+            _logger.exception("Video gateway callback failed")
+            return request.make_json_response(
+                {"error": "processing failed, retry later"}, status=500)
+        return request.make_json_response(answer, status=status)

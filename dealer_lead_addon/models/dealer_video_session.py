@@ -1,0 +1,283 @@
+from datetime import UTC, datetime, timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.dealer_lead_addon.tools import video_token
+
+ICP_PREFIX = "dealer_lead_addon."
+ADVISOR_LINK_SECONDS = 30 * 60
+
+
+class DealerVideoSession(models.Model):
+    """One live video room of a lead: the customer's link, who was rung, who answered, and the
+    record of the call. The room id is random and tells nothing about the lead."""
+
+    _name = "dealer.video.session"
+    _description = "Live Video Session"
+    _inherit = "mail.thread"
+    _order = "id desc"
+    _rec_name = "lead_id"
+
+    lead_id = fields.Many2one("crm.lead", string="Lead", required=True, index=True,
+                              ondelete="cascade")
+    company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
+    room = fields.Char(required=True, readonly=True, copy=False,
+                       default=lambda self: video_token.new_room_id(),
+                       help="Random id of the gateway room; never derived from the lead.")
+    state = fields.Selection([
+        ("waiting", "Link Sent"),
+        ("ringing", "Customer Waiting"),
+        ("in_call", "In Call"),
+        ("no_answer", "Missed"),
+        ("ended", "Ended"),
+    ], default="waiting", required=True, readonly=True, tracking=True, index=True)
+    link_expires_at = fields.Datetime(string="Customer Link Expires", readonly=True)
+    customer_name = fields.Char(readonly=True)
+    recording_consent = fields.Boolean(
+        string="Customer Consented to Recording", readonly=True)
+    waiting_since = fields.Datetime(readonly=True)
+    rung_user_ids = fields.Many2many(
+        "res.users", "dealer_video_session_rung_rel", "session_id", "user_id",
+        string="Advisors Alerted", readonly=True)
+    advisor_id = fields.Many2one("res.users", string="Advisor", readonly=True, index=True)
+    started_at = fields.Datetime(string="Started", readonly=True)
+    ended_at = fields.Datetime(string="Ended", readonly=True)
+    duration_seconds = fields.Integer(string="Duration (s)", readonly=True)
+    duration_display = fields.Char(string="Duration", compute="_compute_duration_display")
+    outcome = fields.Selection([
+        ("completed", "Completed"),
+        ("no_answer", "No Answer"),
+        ("customer_left", "Customer Left"),
+        ("advisor_left", "Advisor Left"),
+        ("failed", "Failed"),
+    ], readonly=True)
+    recording_id = fields.Many2one("ir.attachment", string="Recording", readonly=True)
+    callback_at = fields.Datetime(
+        string="Call Back At", readonly=True, help="Time the customer chose on the waiting page.")
+    event_ids = fields.One2many("dealer.video.event", "session_id", string="Gateway Events")
+
+    _room_uniq = models.Constraint("UNIQUE(room)", "A video room id must be unique.")
+
+    @api.depends("duration_seconds", "ended_at")
+    def _compute_duration_display(self):
+        for session in self:
+            minutes, seconds = divmod(session.duration_seconds or 0, 60)
+            session.duration_display = f"{minutes} min {seconds:02d} s" if session.ended_at else ""
+
+    # ------------------------------------------------------------
+    # Configuration
+    # ------------------------------------------------------------
+
+    @api.model
+    def _dealer_param(self, name, default=None):
+        # sudo: the shared secret and gateway settings are system parameters; only the minting
+        # code reads them, they are never returned to the user
+        return self.env["ir.config_parameter"].sudo().get_param(ICP_PREFIX + name, default)
+
+    @api.model
+    def _dealer_video_configured(self):
+        return bool(self._dealer_param("video_gateway_url") and self._dealer_param("video_secret"))
+
+    @api.model
+    def _dealer_video_init_secret(self):
+        """Give a new database its own random shared secret (never a shipped default)."""
+        icp = self.env["ir.config_parameter"].sudo()
+        if not icp.get_param(ICP_PREFIX + "video_secret"):
+            icp.set_param(ICP_PREFIX + "video_secret", video_token.new_room_id()
+                          + video_token.new_room_id())
+
+    def _dealer_link_hours(self):
+        try:
+            return max(1, int(self._dealer_param("video_link_hours", 48)))
+        except ValueError:
+            return 48
+
+    # ------------------------------------------------------------
+    # Links
+    # ------------------------------------------------------------
+
+    def _dealer_join_url(self, claims, ttl):
+        self.ensure_one()
+        token, exp = video_token.mint_join_token(
+            self._dealer_param("video_secret"), dict(claims, room=self.sudo().room,
+                                                     lead=self.lead_id.id), ttl)
+        base = self._dealer_param("video_gateway_url").rstrip("/")
+        return f"{base}/join/{token}", exp
+
+    def _dealer_common_claims(self):
+        lead = self.lead_id
+        return {
+            "dealer": (lead.company_id or self.env.company).name or "",
+            "rec": self._dealer_param("video_record", "False") == "True",
+        }
+
+    def _dealer_customer_url(self):
+        """A fresh single-use customer link to this room; extends the session's link expiry."""
+        self.ensure_one()
+        lead = self.lead_id
+        name = lead.contact_name or lead.partner_id.name or ""
+        claims = dict(self._dealer_common_claims(), role="customer", sub="customer",
+                      name=(name.split() or [""])[0], lang=lead._dealer_customer_lang())
+        url, exp = self._dealer_join_url(claims, self._dealer_link_hours() * 3600)
+        # sudo: whoever renders the template (OdooBot, a salesperson) records the expiry
+        self.sudo().link_expires_at = datetime.fromtimestamp(exp, UTC).replace(tzinfo=None)
+        return url
+
+    def _dealer_advisor_url(self, user):
+        """A fresh 30-minute single-use advisor link to this room for ``user``."""
+        self.ensure_one()
+        lang = "fr" if (user.lang or "").startswith("fr") else "en"
+        claims = dict(self._dealer_common_claims(), role="advisor", sub=str(user.id),
+                      name=(user.name or "").split()[0] if user.name else "", lang=lang)
+        return self._dealer_join_url(claims, ADVISOR_LINK_SECONDS)[0]
+
+    # ------------------------------------------------------------
+    # Gateway events (called by dealer.video.event, as superuser)
+    # ------------------------------------------------------------
+
+    def _dealer_on_customer_waiting(self, at, customer_name, consent):
+        """Ring the assigned salesperson, else every available advisor of the team."""
+        self.ensure_one()
+        if self.state not in ("waiting", "no_answer"):
+            return False
+        lead = self.lead_id
+        # who is on shift when we ring, not when the (possibly retried) event was sent
+        users = lead._dealer_video_ring_users(fields.Datetime.now())
+        self.write({
+            "state": "ringing", "waiting_since": at, "customer_name": customer_name or False,
+            "recording_consent": bool(consent), "rung_user_ids": [(6, 0, users.ids)],
+        })
+        lead._dealer_customer_engaged("video")
+        for user in users:
+            self._dealer_ring(user)
+        if not users:
+            lead._message_log(body=self.env._(
+                "A customer is waiting on video but no advisor is available."))
+        return True
+
+    def _dealer_ring(self, user):
+        lead = self.lead_id
+        customer = self.customer_name or lead.contact_name or lead.partner_name or ""
+        seconds = self._dealer_param("video_ring_seconds", 90)
+        body = self.env._(
+            "%(customer)s is waiting for you on live video (lead %(lead)s). Join within "
+            "%(seconds)s s: %(link)s",
+            customer=customer, lead=lead.name, seconds=seconds,
+            link=self._dealer_advisor_url(user))
+        if user.dealer_alert_mobile:
+            self.env["dealer.outbound"]._send_sms(
+                lead, body, purpose="staff", number=user.dealer_alert_mobile,
+                partner=user.partner_id, urgent=True)
+        # the inbox keeps messages for long: it points to the lead, whose button mints a link
+        lead.message_notify(
+            partner_ids=user.partner_id.ids,
+            subject=self.env._("Customer waiting on video: %(customer)s", customer=customer),
+            body=self.env._("%(customer)s is waiting for you on live video. Open the lead and "
+                            "click \"Talk live on video\": %(link)s",
+                            customer=customer, link=lead._dealer_link()),
+            model_description=self.env._("Lead"),
+        )
+
+    def _dealer_on_advisor_joined(self, at, user):
+        """First advisor wins; a later one is ignored (the gateway refuses them too)."""
+        self.ensure_one()
+        if self.advisor_id or self.state == "ended":
+            return False
+        self.write({"advisor_id": user.id, "state": "in_call", "started_at": at})
+        if not self.lead_id.user_id:  # ring group: the advisor who answered takes the lead
+            self.lead_id.with_context(mail_auto_subscribe_no_notify=True).user_id = user
+        self.lead_id._message_log(body=self.env._(
+            "%(advisor)s answered the customer on live video.", advisor=user.name))
+        return True
+
+    def _dealer_on_no_answer(self, at, callback_at):
+        """Nobody joined in time: schedule a call for the salesperson at the customer's time."""
+        self.ensure_one()
+        if self.state in ("in_call", "ended"):
+            return False
+        self.write({"state": "no_answer", "callback_at": callback_at or False})
+        lead = self.lead_id
+        owner = lead.user_id
+        if not owner and lead.team_id:
+            owner = lead.team_id._dealer_after_hours_owner()
+        when = callback_at or at
+        tz = lead.team_id._dealer_calendar().tz or owner.tz or "UTC"
+        local = fields.Datetime.context_timestamp(self.with_context(tz=tz), when)
+        customer = self.customer_name or lead.contact_name or lead.partner_name or ""
+        if callback_at:
+            note = self.env._("%(customer)s waited on live video and nobody answered. They asked "
+                              "to be called back on %(when)s.",
+                              customer=customer, when=local.strftime("%Y-%m-%d %H:%M"))
+        else:
+            note = self.env._("%(customer)s waited on live video and nobody answered. Call them "
+                              "back as soon as possible.", customer=customer)
+        lead.activity_schedule(
+            "mail.mail_activity_data_call", date_deadline=local.date(),
+            summary=self.env._("Call back: missed video call"), note=note,
+            user_id=owner.id or self.env.ref("base.user_root").id)
+        return True
+
+    def _dealer_on_session_ended(self, vals, advisor, recording):
+        """Record the call on the lead; an answered call is a human response for the SLA."""
+        self.ensure_one()
+        if self.state == "ended":
+            return False
+        advisor = self.advisor_id or advisor
+        vals = dict(vals, state="ended", advisor_id=advisor.id or False)
+        self.write(vals)
+        lead = self.lead_id
+        if recording and self.recording_consent:
+            self.recording_id = self.env["ir.attachment"].create({
+                "name": recording["filename"], "mimetype": recording["mimetype"],
+                "datas": recording["data_base64"], "res_model": "crm.lead", "res_id": lead.id,
+            })
+        elif recording:
+            # the gateway only records with both consents; never keep one we have no consent for
+            lead._message_log(body=self.env._(
+                "A video recording was discarded: no customer consent is on record."))
+        outcome = dict(self._fields["outcome"]._description_selection(self.env)).get(
+            self.outcome, self.outcome or "")
+        if advisor and self.started_at:
+            body = self.env._("Live video call with %(advisor)s: %(duration)s (%(outcome)s).",
+                              advisor=advisor.name, duration=self.duration_display,
+                              outcome=outcome)
+        else:
+            body = self.env._("Live video session ended without an advisor (%(outcome)s).",
+                              outcome=outcome)
+        lead.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note",
+                          attachment_ids=self.recording_id.ids)
+        if advisor and self.started_at:
+            lead._dealer_human_responded("video", advisor, when=self.started_at)
+        return True
+
+    # ------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------
+
+    def action_open_lead(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_window", "res_model": "crm.lead",
+                "res_id": self.lead_id.id, "view_mode": "form"}
+
+    @api.model
+    def _dealer_require_configured(self):
+        if not self._dealer_video_configured():
+            raise UserError(self.env._(
+                "Live video is not configured: set the gateway URL and shared secret in "
+                "CRM settings."))
+
+    @staticmethod
+    def _dealer_utc(value):
+        """Naive UTC datetime from an ISO-8601 string (``Z`` or offset), or ``None``."""
+        if not value:
+            return None
+        parsed = datetime.fromisoformat(value)
+        if parsed.tzinfo:
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        return parsed
+
+    def _dealer_is_link_open(self, now=None):
+        now = now or fields.Datetime.now()
+        return self.state == "waiting" and self.link_expires_at and \
+            self.link_expires_at > now + timedelta(minutes=5)

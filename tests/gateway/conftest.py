@@ -1,0 +1,22 @@
+"""Fixtures for the gateway tests (helpers live in ``gw_helpers``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from gw_helpers import FakeOdoo, GatewayProcess
+
+
+@pytest.fixture
+def fake_odoo() -> Iterator[FakeOdoo]:
+    odoo = FakeOdoo()
+    yield odoo
+    odoo.close()
+
+
+@pytest.fixture
+def gateway(fake_odoo: FakeOdoo) -> Iterator[GatewayProcess]:
+    proc = GatewayProcess({"GATEWAY_ODOO_URL": fake_odoo.url, "GATEWAY_RING_TIMEOUT": "60"})
+    yield proc
+    proc.stop()

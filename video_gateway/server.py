@@ -1,0 +1,383 @@
+"""The websockets shell around :class:`~video_gateway.room.Room`.
+
+HTTP (health, pages, static files) and the token checks are answered in ``process_request``,
+before any websocket upgrade: a bad, replayed or misrouted token never gets a socket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import email.utils
+import http
+import json
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+
+from . import __version__
+from .odoo_client import OdooClient
+from .pages import Pages
+from .protocol import (
+    CLOSE_GOING_AWAY,
+    CLOSE_RATE_LIMITED,
+    ProtocolError,
+    RateLimiter,
+    encode,
+    parse_client_message,
+)
+from .recorder import RecorderPool
+from .room import (
+    Action,
+    CancelTimer,
+    Close,
+    Notify,
+    Publish,
+    RecorderOffer,
+    Room,
+    RoomClosed,
+    RoomConfig,
+    Send,
+    StartRecording,
+    StartTimer,
+    StopRecording,
+)
+from .settings import Settings, origin_of
+from .store import MemoryStore, RedisStore
+from .tokens import (
+    JoinClaims,
+    TokenError,
+    mint_resume_token,
+    verify_join_token,
+    verify_resume_token,
+)
+from .turn import ice_servers
+
+_logger = logging.getLogger(__name__)
+
+ROOM_OWNER_TTL = 60
+OUTBOX_LIMIT = 512
+
+
+@dataclasses.dataclass(slots=True)
+class Peer:
+    """One accepted socket and its ordered outbox."""
+
+    conn_id: str
+    ws: ServerConnection
+    outbox: asyncio.Queue[tuple[str, Any]]
+    writer: asyncio.Task[None] | None = None
+
+
+def _response(status: int, body: bytes, content_type: str,
+              extra: dict[str, str] | None = None) -> Response:
+    headers = Headers([
+        ("Date", email.utils.formatdate(usegmt=True)),
+        ("Connection", "close"),
+        ("Content-Type", content_type),
+        ("Content-Length", str(len(body))),
+        ("Cache-Control", "no-store"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer"),
+    ])
+    for key, value in (extra or {}).items():
+        headers[key] = value
+    return Response(status, http.HTTPStatus(status).phrase, headers, body)
+
+
+def json_response(status: int, payload: dict[str, Any],
+                  extra: dict[str, str] | None = None) -> Response:
+    return _response(status, json.dumps(payload).encode(), "application/json", extra)
+
+
+class Gateway:
+    def __init__(self, settings: Settings, store: MemoryStore | RedisStore, odoo: OdooClient,
+                 *, recorders: RecorderPool | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.settings = settings
+        self.store = store
+        self.odoo = odoo
+        self.recorders = recorders
+        self.clock = clock
+        self.pages = Pages(settings)
+        self.rooms: dict[str, Room] = {}
+        self.peers: dict[str, Peer] = {}
+        self._timers: dict[tuple[str, str], asyncio.TimerHandle] = {}
+        self._admitted: dict[int, JoinClaims] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._room_config = RoomConfig(ring_timeout=settings.ring_timeout,
+                                       choice_timeout=settings.no_answer_choice_timeout,
+                                       reconnect_grace=settings.reconnect_grace)
+        self.server: Server | None = None
+
+    # ------------------------------------------------------------ lifecycle
+    async def start(self) -> Server:
+        self.server = await serve(
+            self.handler, self.settings.host, self.settings.port,
+            process_request=self.process_request,
+            max_size=self.settings.max_message_bytes, max_queue=16, compression=None,
+            ping_interval=20, ping_timeout=20, open_timeout=10, close_timeout=5,
+            server_header=None)
+        self._spawn(self._refresh_owned_rooms())
+        _logger.info("video gateway %s listening on %s:%s (%s store, replica %s)",
+                     __version__, self.settings.host, self.port,
+                     "redis" if isinstance(self.store, RedisStore) else "memory",
+                     self.settings.replica_id)
+        return self.server
+
+    @property
+    def port(self) -> int:
+        assert self.server is not None
+        return self.server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        """Stop accepting, tell every socket we are going away, flush callbacks to Odoo."""
+        if self.server is None:
+            return
+        self.server.close(close_connections=False)
+        for peer in list(self.peers.values()):
+            with contextlib.suppress(Exception):
+                await peer.ws.close(CLOSE_GOING_AWAY, "gateway restarting")
+        await self.server.wait_closed()
+        for handle in self._timers.values():
+            handle.cancel()
+        if self.recorders:
+            await self.recorders.close()
+        await self.odoo.drain(timeout=5)
+        await self.odoo.close()
+        for task in list(self._tasks):
+            task.cancel()
+        await self.store.close()
+
+    # ------------------------------------------------------------ HTTP side
+    async def process_request(self, connection: ServerConnection,
+                              request: Request) -> Response | None:
+        path, _, query = request.path.partition("?")
+        if getattr(request, "method", "GET") not in ("GET", "HEAD"):
+            return json_response(405, {"error": "method not allowed"})
+        if path == "/healthz":
+            return json_response(200, self.health())
+        if path.startswith("/join/"):
+            return self.pages.join_page(path[len("/join/"):], self.clock())
+        if path.startswith("/static/"):
+            return self.pages.static(path[len("/static/"):])
+        if path == "/ws":
+            return await self._admit(connection, request, parse_qs(query))
+        return json_response(404, {"error": "not found"})
+
+    def health(self) -> dict[str, Any]:
+        return {"status": "ok", "version": __version__, "replica": self.settings.replica_id,
+                "store": "redis" if isinstance(self.store, RedisStore) else "memory",
+                "rooms": len(self.rooms), "connections": len(self.peers),
+                "odoo_pending": self.odoo.pending}
+
+    async def _admit(self, connection: ServerConnection, request: Request,
+                     params: dict[str, list[str]]) -> Response | None:
+        """Every check before the upgrade; the jti is spent last, only if all else passed."""
+        origin = request.headers.get("Origin")
+        if origin is not None and not self._origin_ok(origin):
+            return json_response(403, {"error": "origin_not_allowed"})
+        if len(self.peers) >= self.settings.max_connections:
+            return json_response(503, {"error": "busy"})
+        now = self.clock()
+        try:
+            if "resume" in params:
+                claims = verify_resume_token(params["resume"][0], self.settings.secret, now)
+            else:
+                claims = verify_join_token(params.get("t", [""])[0], self.settings.secret, now)
+        except TokenError as exc:
+            return json_response(403, {"error": exc.reason})
+        if params.get("room", [claims.room])[0] != claims.room:
+            # ``room`` is only there for the proxy's room-affine hashing; it must agree
+            return json_response(403, {"error": "wrong_room"})
+        if request.headers.get("Upgrade", "").lower() != "websocket":
+            return json_response(426, {"error": "websocket upgrade expected"})
+        if not claims.instance and await self.store.jti_spent(claims.jti):
+            return json_response(403, {"error": "token_used"})  # on whichever replica
+        owner = await self.store.claim_room(claims.room, self.settings.replica_id,
+                                            ROOM_OWNER_TTL)
+        if owner != self.settings.replica_id:
+            # the proxy must route a room to one replica; tell it which one
+            return json_response(421, {"error": "wrong_replica"}, {"X-Gateway-Replica": owner})
+        room = self.rooms.get(claims.room)
+        refusal = room.admission(claims) if room else ("room_ended" if claims.instance else None)
+        if not refusal and not claims.instance:
+            ttl = max(60, claims.exp - int(now) + 60)
+            if not await self.store.consume_jti(claims.jti, ttl):
+                refusal = "token_used"
+        if refusal:
+            if claims.room not in self.rooms:
+                await self.store.release_room(claims.room, self.settings.replica_id)
+            return json_response(403, {"error": refusal})
+        self._admitted[id(connection)] = claims
+        return None
+
+    def _origin_ok(self, origin: str) -> bool:
+        allowed = self.settings.origins
+        if not self.settings.production and not self.settings.allowed_origins:
+            # development: the page's own origin, whatever host name it was opened with
+            return True
+        return origin.rstrip("/") in allowed or origin_of(origin) in allowed
+
+    # ------------------------------------------------------------ websocket side
+    async def handler(self, ws: ServerConnection) -> None:
+        claims = self._admitted.pop(id(ws), None)
+        if claims is None:  # not possible through process_request; be safe anyway
+            await ws.close(1008, "not admitted")
+            return
+        room = self.rooms.get(claims.room)
+        if room is None:
+            room = Room(claims.room, secrets.token_urlsafe(9), claims.lead, self._room_config)
+            self.rooms[claims.room] = room
+        conn_id = secrets.token_urlsafe(9)
+        peer = Peer(conn_id, ws, asyncio.Queue())
+        peer.writer = asyncio.get_running_loop().create_task(self._write(peer))
+        self.peers[conn_id] = peer
+        seat_id = claims.seat or secrets.token_urlsafe(9)
+        now = self.clock()
+        resume = mint_resume_token(claims, room.instance, seat_id, self.settings.secret,
+                                   self.settings.resume_ttl, now)
+        extra = {"ice_servers": ice_servers(self.settings, room.room, claims.role, now),
+                 "ring_timeout": self.settings.ring_timeout}
+        self.apply(room, room.join(conn_id, claims, now, seat_id=seat_id, resume_token=resume,
+                                   welcome_extra=extra))
+        limiter = RateLimiter(self.settings.messages_per_second, self.settings.message_burst)
+        try:
+            async for raw in ws:
+                if not limiter.allow(time.monotonic()):
+                    self._send(peer, {"type": "error", "code": "rate_limited"})
+                    peer.outbox.put_nowait(("close", (CLOSE_RATE_LIMITED, "rate limited")))
+                    break
+                try:
+                    message = parse_client_message(raw)
+                except ProtocolError as exc:
+                    self._send(peer, {"type": "error", "code": exc.code, "message": exc.message})
+                    continue
+                self.apply(room, room.receive(conn_id, message, self.clock()))
+        except ConnectionClosed:
+            pass
+        finally:
+            self.apply(room, room.disconnect(conn_id, self.clock()))
+            await self._finish(peer)
+
+    async def _finish(self, peer: Peer) -> None:
+        peer.outbox.put_nowait(("stop", None))
+        if peer.writer:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(peer.writer, 5)
+        self.peers.pop(peer.conn_id, None)
+
+    async def _write(self, peer: Peer) -> None:
+        """Send the outbox in order; a close is sent after everything queued before it."""
+        while True:
+            kind, item = await peer.outbox.get()
+            try:
+                if kind == "send":
+                    await peer.ws.send(item)
+                elif kind == "close":
+                    await peer.ws.close(*item)
+                    return
+                else:
+                    return
+            except ConnectionClosed:
+                return
+
+    def _send(self, peer: Peer, message: dict[str, Any]) -> None:
+        if peer.outbox.qsize() > OUTBOX_LIMIT:
+            peer.outbox.put_nowait(("close", (CLOSE_RATE_LIMITED, "too slow")))
+            return
+        peer.outbox.put_nowait(("send", encode(message)))
+
+    # ------------------------------------------------------------ actions
+    def apply(self, room: Room, actions: list[Action]) -> None:
+        """Perform the state machine's actions, in order."""
+        for action in actions:
+            match action:
+                case Send(conn, message):
+                    if peer := self.peers.get(conn):
+                        self._send(peer, message)
+                case Close(conn, code, reason):
+                    if peer := self.peers.get(conn):
+                        peer.outbox.put_nowait(("close", (code, reason)))
+                case _:
+                    self._apply_side_effect(room, action)
+
+    def _apply_side_effect(self, room: Room, action: Action) -> None:
+        """Timers, callbacks, events and recording (everything but socket output)."""
+        match action:
+            case StartTimer(name, delay):
+                self._cancel_timer(room, name)
+                self._timers[(room.room, name)] = asyncio.get_running_loop().call_later(
+                    delay, self._fire, room, name)
+            case CancelTimer(name):
+                self._cancel_timer(room, name)
+            case Notify(event, fields, attach):
+                if attach and self.recorders:
+                    self._spawn(self._notify_with_recording(room, event, fields))
+                else:
+                    self.odoo.submit(event, fields)
+            case Publish(event, fields):
+                self._spawn(self.store.publish(event, fields))
+            case StartRecording():
+                if self.recorders:
+                    self.recorders.start(room.room, room.instance)
+            case StopRecording(keep):
+                if self.recorders and not keep:
+                    self._spawn(self.recorders.discard(room.room))
+            case RecorderOffer(conn, role, sdp):
+                self._spawn(self._recorder_answer(room, conn, role, sdp))
+            case RoomClosed():
+                if self.rooms.get(room.room) is room:
+                    del self.rooms[room.room]
+                self._spawn(self.store.release_room(room.room, self.settings.replica_id))
+
+    def _fire(self, room: Room, name: str) -> None:
+        self._timers.pop((room.room, name), None)
+        if self.rooms.get(room.room) is room:
+            self.apply(room, room.timer(name, self.clock()))
+
+    def _cancel_timer(self, room: Room, name: str) -> None:
+        handle = self._timers.pop((room.room, name), None)
+        if handle:
+            handle.cancel()
+
+    async def _notify_with_recording(self, room: Room, event: str,
+                                     fields: dict[str, Any]) -> None:
+        assert self.recorders
+        recording = await self.recorders.finish(room.room)
+        self.odoo.submit(event, dict(fields, recording=recording))
+
+    async def _recorder_answer(self, room: Room, conn: str, role: str, sdp: str) -> None:
+        peer = self.peers.get(conn)
+        if not self.recorders or peer is None:
+            if peer:
+                self._send(peer, {"type": "error", "code": "not_recording"})
+            return
+        try:
+            answer = await self.recorders.offer(room.room, role, sdp)
+        except Exception:  # a broken offer must not take the room down
+            _logger.exception("recorder refused an offer in a room")
+            self._send(peer, {"type": "error", "code": "recorder_failed"})
+            return
+        self._send(peer, {"type": "rec_answer", "sdp": answer})
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _refresh_owned_rooms(self) -> None:
+        while True:
+            await asyncio.sleep(ROOM_OWNER_TTL / 3)
+            with contextlib.suppress(Exception):
+                await self.store.refresh_rooms(list(self.rooms), self.settings.replica_id,
+                                               ROOM_OWNER_TTL)

@@ -1,0 +1,131 @@
+"""Shared state across replicas: single-use token ids, room ownership, cross-replica events.
+
+:class:`MemoryStore` (default) is all one replica needs. :class:`RedisStore` is chosen when
+``GATEWAY_REDIS_URL`` is set: ``SET NX EX`` for single use and ownership, pub/sub for events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any, Protocol
+
+KEY_PREFIX = "video_gateway:"
+EVENTS_CHANNEL = KEY_PREFIX + "events"
+
+# refresh an owned room only if this replica still owns it (atomic compare-and-expire)
+_REFRESH_LUA = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('EXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+_RELEASE_LUA = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+
+
+class Store(Protocol):
+    async def consume_jti(self, jti: str, ttl: int) -> bool:
+        """True the first time ``jti`` is seen (then it is spent), False on a replay."""
+
+    async def jti_spent(self, jti: str) -> bool:
+        """Read-only check (the atomic spend is :meth:`consume_jti`)."""
+
+    async def claim_room(self, room: str, replica: str, ttl: int) -> str:
+        """The replica that owns ``room`` (this one if nobody did)."""
+
+    async def refresh_rooms(self, rooms: list[str], replica: str, ttl: int) -> None: ...
+
+    async def release_room(self, room: str, replica: str) -> None: ...
+
+    async def publish(self, event: str, fields: dict[str, Any]) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class MemoryStore:
+    """In-process state: the single-replica default."""
+
+    def __init__(self, clock: Any = time.monotonic) -> None:
+        self._clock = clock
+        self._jtis: dict[str, float] = {}
+        self._rooms: dict[str, str] = {}
+        self.subscribers: list[asyncio.Queue[dict[str, Any]]] = []
+
+    async def consume_jti(self, jti: str, ttl: int) -> bool:
+        now = self._clock()
+        if len(self._jtis) > 10000:
+            self._jtis = {k: exp for k, exp in self._jtis.items() if exp > now}
+        if self._jtis.get(jti, 0) > now:
+            return False
+        self._jtis[jti] = now + ttl
+        return True
+
+    async def jti_spent(self, jti: str) -> bool:
+        return self._jtis.get(jti, 0) > self._clock()
+
+    async def claim_room(self, room: str, replica: str, ttl: int) -> str:
+        return self._rooms.setdefault(room, replica)
+
+    async def refresh_rooms(self, rooms: list[str], replica: str, ttl: int) -> None:
+        return None
+
+    async def release_room(self, room: str, replica: str) -> None:
+        if self._rooms.get(room) == replica:
+            del self._rooms[room]
+
+    async def publish(self, event: str, fields: dict[str, Any]) -> None:
+        for queue in self.subscribers:
+            queue.put_nowait({"event": event, **fields})
+
+    async def close(self) -> None:
+        return None
+
+
+class RedisStore:
+    """Multi-replica mode (``GATEWAY_REDIS_URL``)."""
+
+    def __init__(self, url: str) -> None:
+        import redis.asyncio as redis_asyncio
+
+        self._redis = redis_asyncio.from_url(url, decode_responses=True)
+        self._refresh = self._redis.register_script(_REFRESH_LUA)
+        self._release = self._redis.register_script(_RELEASE_LUA)
+
+    async def ping(self) -> None:
+        await self._redis.ping()
+
+    async def consume_jti(self, jti: str, ttl: int) -> bool:
+        return bool(await self._redis.set(f"{KEY_PREFIX}jti:{jti}", "1", nx=True, ex=ttl))
+
+    async def jti_spent(self, jti: str) -> bool:
+        return bool(await self._redis.exists(f"{KEY_PREFIX}jti:{jti}"))
+
+    async def claim_room(self, room: str, replica: str, ttl: int) -> str:
+        key = f"{KEY_PREFIX}room:{room}"
+        if await self._redis.set(key, replica, nx=True, ex=ttl):
+            return replica
+        owner = await self._redis.get(key)
+        return owner or await self.claim_room(room, replica, ttl)
+
+    async def refresh_rooms(self, rooms: list[str], replica: str, ttl: int) -> None:
+        for room in rooms:
+            await self._refresh(keys=[f"{KEY_PREFIX}room:{room}"], args=[replica, ttl])
+
+    async def release_room(self, room: str, replica: str) -> None:
+        await self._release(keys=[f"{KEY_PREFIX}room:{room}"], args=[replica])
+
+    async def publish(self, event: str, fields: dict[str, Any]) -> None:
+        await self._redis.publish(EVENTS_CHANNEL, json.dumps({"event": event, **fields}))
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+
+def make_store(redis_url: str) -> MemoryStore | RedisStore:
+    return RedisStore(redis_url) if redis_url else MemoryStore()

@@ -1,0 +1,139 @@
+"""Join tokens (minted by Odoo) and resume tokens (minted here), both HS256 JWTs.
+
+Verification is done with PyJWT: algorithm pinned to HS256, issuer, audience, expiry and the
+claims the contract requires. The key is the shared secret's UTF-8 bytes (same as Odoo).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import secrets
+import time
+from typing import Any
+
+import jwt
+
+JOIN_ISSUER = "odoo"
+JOIN_AUDIENCE = "dealer-video"
+RESUME_ISSUER = "video-gateway"
+RESUME_AUDIENCE = "dealer-video-resume"
+ROLES = ("customer", "advisor")
+LANGS = ("fr", "en")
+ROOM_RE = re.compile(r"^[A-Za-z0-9_-]{22,128}$")
+LEEWAY_SECONDS = 5
+MAX_TOKEN_CHARS = 4096
+
+
+class TokenError(ValueError):
+    """The token is refused; ``reason`` is a short machine-readable code."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class JoinClaims:
+    """What a verified token grants: one role in one room."""
+
+    room: str
+    role: str
+    lead: int
+    sub: str
+    name: str
+    dealer: str
+    lang: str
+    rec: bool
+    jti: str
+    exp: int
+    # resume tokens only: the room instance and seat they were issued for
+    instance: str = ""
+    seat: str = ""
+
+    @property
+    def advisor_id(self) -> int | None:
+        return int(self.sub) if self.role == "advisor" and self.sub.isdigit() else None
+
+
+def verify_join_token(token: str, secret: str, now: float | None = None) -> JoinClaims:
+    """Claims of an Odoo join token, or :class:`TokenError` (signature, expiry, shape)."""
+    payload = _decode(token, secret, JOIN_ISSUER, JOIN_AUDIENCE, now)
+    return _claims(payload)
+
+
+def verify_resume_token(token: str, secret: str, now: float | None = None) -> JoinClaims:
+    payload = _decode(token, secret, RESUME_ISSUER, RESUME_AUDIENCE, now)
+    claims = _claims(payload)
+    if not claims.instance or not claims.seat:
+        raise TokenError("malformed")
+    return claims
+
+
+def mint_resume_token(claims: JoinClaims, instance: str, seat: str, secret: str, ttl: int,
+                      now: float | None = None) -> str:
+    """A token the page keeps (sessionStorage) to rejoin its seat after a network drop."""
+    issued = int(time.time() if now is None else now)
+    payload = {
+        "iss": RESUME_ISSUER, "aud": RESUME_AUDIENCE, "iat": issued,
+        "exp": min(issued + ttl, max(claims.exp, issued + 600)),
+        "jti": secrets.token_urlsafe(12), "room": claims.room, "role": claims.role,
+        "lead": claims.lead, "sub": claims.sub, "name": claims.name, "dealer": claims.dealer,
+        "lang": claims.lang, "rec": claims.rec, "instance": instance, "seat": seat,
+    }
+    return jwt.encode(payload, secret.encode(), algorithm="HS256")
+
+
+def mint_join_token(secret: str, *, room: str, role: str, lead: int = 1, sub: str = "customer",
+                    name: str = "", dealer: str = "", lang: str = "fr", rec: bool = False,
+                    ttl: int = 3600, now: float | None = None, jti: str | None = None) -> str:
+    """Mint a token exactly as Odoo does (used by tests, benchmarks and local demos)."""
+    issued = int(time.time() if now is None else now)
+    payload = {
+        "iss": JOIN_ISSUER, "aud": JOIN_AUDIENCE, "iat": issued, "exp": issued + ttl,
+        "jti": jti or secrets.token_urlsafe(16), "room": room, "role": role, "lead": lead,
+        "sub": sub, "name": name, "dealer": dealer, "lang": lang, "rec": rec,
+    }
+    return jwt.encode(payload, secret.encode(), algorithm="HS256")
+
+
+def _decode(token: str, secret: str, issuer: str, audience: str,
+            now: float | None) -> dict[str, Any]:
+    if not token or len(token) > MAX_TOKEN_CHARS:
+        raise TokenError("malformed")
+    options: dict[str, Any] = {"require": ["exp", "iat", "iss", "aud", "jti"]}
+    if now is not None:  # an injected clock (tests): expiry is checked below against it
+        options.update(verify_exp=False, verify_iat=False)
+    try:
+        payload = jwt.decode(
+            token, secret.encode(), algorithms=["HS256"], audience=audience, issuer=issuer,
+            options=options, leeway=LEEWAY_SECONDS)
+    except jwt.ExpiredSignatureError:
+        raise TokenError("expired") from None
+    except jwt.InvalidSignatureError:
+        raise TokenError("bad_signature") from None
+    except jwt.InvalidTokenError:
+        raise TokenError("malformed") from None
+    if now is not None and payload["exp"] + LEEWAY_SECONDS < now:
+        raise TokenError("expired")
+    return payload
+
+
+def _claims(payload: dict[str, Any]) -> JoinClaims:
+    room, role, lead = payload.get("room"), payload.get("role"), payload.get("lead")
+    if not isinstance(room, str) or not ROOM_RE.match(room):
+        raise TokenError("malformed")
+    if role not in ROLES:
+        raise TokenError("malformed")
+    if not isinstance(lead, int) or isinstance(lead, bool):
+        raise TokenError("malformed")
+    sub = str(payload.get("sub") or "")
+    if role == "advisor" and not sub.isdigit():
+        raise TokenError("malformed")
+    lang = payload.get("lang") if payload.get("lang") in LANGS else "fr"
+    return JoinClaims(
+        room=room, role=role, lead=lead, sub=sub,
+        name=str(payload.get("name") or "")[:64], dealer=str(payload.get("dealer") or "")[:128],
+        lang=lang, rec=payload.get("rec") is True, jti=str(payload["jti"])[:128],
+        exp=int(payload["exp"]), instance=str(payload.get("instance") or ""),
+        seat=str(payload.get("seat") or ""))
