@@ -3,6 +3,7 @@ import logging
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.http import request
 
+from ..tools.postcommit import call_after_commit
 from .dealer_response_clock import CHANNELS
 
 _logger = logging.getLogger(__name__)
@@ -143,18 +144,7 @@ class CrmLead(models.Model):
         transaction stays short, and a failing template or provider cannot lose the lead. Leads
         still 'pending' (process killed in between) are caught by the safety-net cron.
         """
-        postcommit = self.env.cr.postcommit
-        pending = postcommit.data.setdefault("dealer_lead_addon.ack_lead_ids", [])
-        if not pending:
-            registry = self.env.registry
-
-            def acknowledge():
-                with registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    env["crm.lead"].browse(pending).exists()._dealer_acknowledge_and_alert()
-
-            postcommit.add(acknowledge)
-        pending.extend(self.ids)
+        call_after_commit(self.env, self, "_dealer_acknowledge_and_alert")
 
     def _dealer_acknowledge_and_alert(self):
         for lead in self.filtered(lambda lead: lead.dealer_ack_state == "pending"):
@@ -268,12 +258,13 @@ class CrmLead(models.Model):
         reply_by = False
         if after_hours:
             reply_by = self._dealer_sla_reply_by() or team._dealer_next_opening(now) or False
-        self.dealer_reply_by = reply_by  # read by the templates
+        # read by the templates: written before they render
+        self.write({"dealer_reply_by": reply_by, "dealer_after_hours": after_hours})
         lang = self._dealer_customer_lang()
         variant = "after_hours" if after_hours else "open"
         notes, sent = [], False
         number = self.phone_sanitized
-        if number and self._dealer_number_blacklisted(number):
+        if number and self.phone_sanitized_blacklisted:
             notes.append(self.env._("no SMS: the number opted out"))
         elif number:
             template = self.env.ref(f"dealer_lead_addon.sms_template_ack_{variant}_{lang}")
@@ -281,45 +272,17 @@ class CrmLead(models.Model):
             self.env["dealer.outbound"]._send_sms(
                 self, body, purpose="ack", number=number, partner=self.partner_id or None)
             sent = True
-        if self.email_normalized and self._dealer_email_blacklisted():
+        if self.email_normalized and self.is_blacklisted:
             notes.append(self.env._("no e-mail: the address opted out"))
         elif self.email_normalized:
             template = self.env.ref(f"dealer_lead_addon.mail_template_ack_{lang}")
-            mails = self.env["dealer.outbound"]._send_mail(self, template, purpose="ack")
-            self._dealer_send_mail_after_commit(mails)
+            self.env["dealer.outbound"]._send_mail(self, template, purpose="ack")
             sent = True
         self.write({
-            "dealer_after_hours": after_hours,
             "dealer_ack_state": "sent" if sent else "skipped",
             "dealer_ack_note": "; ".join(notes) or False,
             "dealer_ack_requested_at": now if sent else False,
         })
-
-    def _dealer_number_blacklisted(self, number):
-        # sudo: reading the opt-out list is needed to honour it, whoever creates the lead
-        return bool(self.env["phone.blacklist"].sudo().search_count(
-            [("number", "=", number), ("active", "=", True)], limit=1))
-
-    def _dealer_email_blacklisted(self):
-        # sudo: same as above, for e-mail opt-outs
-        return bool(self.env["mail.blacklist"].sudo().search_count(
-            [("email", "=", self.email_normalized), ("active", "=", True)], limit=1))
-
-    def _dealer_send_mail_after_commit(self, mails):
-        """Hand the acknowledgement e-mails to the mail server right after commit, like the
-        SMS (the mail queue cron stays the safety net)."""
-        mail_ids = mails.ids
-        if not mail_ids:
-            return
-        registry = self.env.registry
-
-        def send():
-            with registry.cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                env["mail.mail"].browse(mail_ids).exists().filtered(
-                    lambda m: m.state == "outgoing").send(raise_exception=False)
-
-        self.env.cr.postcommit.add(send)
 
     # ------------------------------------------------------------
     # Response SLA

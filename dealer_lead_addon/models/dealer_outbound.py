@@ -1,8 +1,15 @@
-import logging
+from odoo import api, models
 
-from odoo import SUPERUSER_ID, api, models
+from ..tools.postcommit import call_after_commit
 
-_logger = logging.getLogger(__name__)
+DEALER_PURPOSES = [
+    ("ack", "Acknowledgement"),
+    ("sales", "Sales follow-up"),
+    ("service", "Service"),
+    ("marketing", "Marketing"),
+    ("staff", "Staff alert"),
+    ("transactional", "Transactional"),
+]
 
 
 class DealerOutbound(models.AbstractModel):
@@ -13,7 +20,8 @@ class DealerOutbound(models.AbstractModel):
     stamp the purpose of the message on the ``sms.sms`` / ``mail.mail`` they create (through the
     ``dealer_purpose`` context key read by their ``create``). The compliance checks (opt-out,
     consent per purpose, quiet hours) sit lower still, where ``sms.sms`` and ``mail.mail`` are
-    finally sent, so nothing can bypass them.
+    finally sent, so nothing can bypass them (today: opt-outs, see ``sms.sms._send`` and
+    ``mail.mail._send``).
 
     Purposes: 'ack' (first reply to an inquiry), 'sales' (follow-up by a person or sequence),
     'service' (appointment and status texts), 'marketing' (promotions: need express or valid
@@ -77,10 +85,13 @@ class DealerOutbound(models.AbstractModel):
         """
         record.ensure_one()
         ctx = {"dealer_purpose": purpose, "dealer_automated": automated}
-        mail_ids = template.with_context(**ctx).send_mail(
+        mail_id = template.with_context(**ctx).send_mail(
             record.id, force_send=False, email_layout_xmlid="mail.mail_notification_light",
         )
-        return self.env["mail.mail"].sudo().browse(mail_ids)
+        mails = self.env["mail.mail"].sudo().browse(mail_id)
+        # like the texts: out right after commit, the mail queue cron stays the safety net
+        call_after_commit(self.env, mails, "_dealer_send_now")
+        return mails
 
     @api.model
     def _send_sms_after_commit(self, sms):
@@ -90,22 +101,4 @@ class DealerOutbound(models.AbstractModel):
         back; waiting for the queue cron could take a minute. The queue cron stays the safety net
         if this post-commit send fails.
         """
-        if not sms.ids:
-            return
-        postcommit = self.env.cr.postcommit
-        # one provider call for every text of the transaction (acknowledgement + staff alert)
-        pending = postcommit.data.setdefault("dealer.outbound.sms_ids", [])
-        if not pending:
-            registry = self.env.registry
-
-            def send():
-                with registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    to_send = env["sms.sms"].browse(pending).exists().filtered(
-                        lambda s: s.state == "outgoing" and not s.to_delete)
-                    if to_send:  # sms.sms._send() fails on an empty recordset
-                        to_send._send(unlink_failed=False, unlink_sent=True,
-                                      raise_exception=False)
-
-            postcommit.add(send)
-        pending.extend(sms.ids)
+        call_after_commit(self.env, sms, "_dealer_send_now")

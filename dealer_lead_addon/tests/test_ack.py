@@ -34,6 +34,12 @@ class TestAcknowledgement(DealerIntakeCommon):
         self.assertIn("nous avons bien reçu votre demande", mail.subject)
         self.assertIn("Merci pour votre demande", str(mail.body_html))
 
+    def test_after_hours_email_says_the_store_is_closed(self):
+        self._receive(fixture("adf_standard.xml"), when=AFTER_HOURS_NOW)
+        mail = self.env["mail.mail"].sudo().search([
+            ("email_to", "ilike", "genevieve.tremblay@example.ca"), ("dealer_purpose", "=", "ack")])
+        self.assertIn("Nous sommes fermés en ce moment", str(mail.body_html))
+
     def test_english_customer_gets_english_sms(self):
         lead = self._receive(fixture("adf_quirks.xml"))
         body = self._customer_sms(lead).body
