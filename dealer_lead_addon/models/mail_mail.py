@@ -1,18 +1,14 @@
 from odoo import api, fields, models
+from odoo.tools import email_normalize_all
+
+from .dealer_outbound import DEALER_PURPOSES
 
 
 class MailMail(models.Model):
     _inherit = "mail.mail"
 
     dealer_purpose = fields.Selection(
-        selection=[
-            ("ack", "Acknowledgement"),
-            ("sales", "Sales follow-up"),
-            ("service", "Service"),
-            ("marketing", "Marketing"),
-            ("staff", "Staff alert"),
-            ("transactional", "Transactional"),
-        ],
+        selection=DEALER_PURPOSES,
         string="Dealer Purpose",
         help="Why this e-mail is sent by the dealer addon; consent rules depend on it.",
     )
@@ -24,3 +20,34 @@ class MailMail(models.Model):
             for vals in vals_list:
                 vals.setdefault("dealer_purpose", purpose)
         return super().create(vals_list)
+
+    def _send(self, *args, **kwargs):
+        """The last step before the mail server: an e-mail of this addon never leaves for an
+        address on the opt-out list (``mail.blacklist``)."""
+        opted_out = self._dealer_opted_out()
+        if opted_out:
+            opted_out.write({
+                "state": "cancel",
+                "failure_type": "mail_bl",
+                "failure_reason": self.env._("The recipient opted out of e-mails."),
+            })
+        return super(MailMail, self - opted_out)._send(*args, **kwargs)
+
+    def _dealer_opted_out(self):
+        """Outgoing mails of this addon with a recipient on the opt-out list."""
+        mails = self.filtered(lambda mail: mail.dealer_purpose and mail.state == "outgoing")
+        if not mails:
+            return mails
+        recipients = {
+            mail: set(email_normalize_all(mail.email_to or ""))
+            | set(mail.recipient_ids.mapped("email_normalized"))
+            for mail in mails
+        }
+        # sudo: the opt-out list must be honoured whoever sends
+        blocked = set(self.env["mail.blacklist"].sudo().search(
+            [("email", "in", list(set().union(*recipients.values())))]).mapped("email"))
+        return mails.filtered(lambda mail: recipients[mail] & blocked)
+
+    def _dealer_send_now(self):
+        """Send the mails still waiting, as the queue cron would (post-commit sending)."""
+        self.filtered(lambda mail: mail.state == "outgoing").send(raise_exception=False)

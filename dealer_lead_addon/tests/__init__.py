@@ -4,6 +4,7 @@ from . import test_intake_email
 from . import test_intake_http
 from . import test_routing
 from . import test_ack
+from . import test_optout_guard
 from . import test_sla_clock
 from . import test_sla_escalation
 from . import test_sla_response
