@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -19,6 +21,22 @@ CHROMIUM_ARGS = [
 ]
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="no Debian chromium")
+
+
+@asynccontextmanager
+async def customer_and_advisor_pages() -> AsyncIterator[tuple[Any, Any]]:
+    """Two pages in separate browser contexts (two people), in one headless Chromium."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                          headless=True)
+        try:
+            customer = await (await browser.new_context()).new_page()
+            advisor = await (await browser.new_context()).new_page()
+            yield customer, advisor
+        finally:
+            await browser.close()
 
 
 async def frames_decoded(page: Any) -> int:
@@ -41,75 +59,48 @@ async def wait_rising(page: Any, timeout: float = 60) -> tuple[int, int]:
 
 async def test_customer_and_advisor_pages_decode_each_others_frames(
         gateway: GatewayProcess, fake_odoo: FakeOdoo) -> None:
-    from playwright.async_api import async_playwright
-
     room = new_room()
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                          headless=True)
-        try:
-            customer = await (await browser.new_context()).new_page()
-            advisor = await (await browser.new_context()).new_page()
-            await customer.goto(f"{gateway.http}/join/{token(room, lang='en')}")
-            fake_odoo.wait_for("customer_waiting")
-            assert "advisor will be with you" in (await customer.text_content("#status"))
-            await advisor.goto(f"{gateway.http}/join/{token(room, 'advisor')}")
-            await wait_rising(customer)
-            await wait_rising(advisor)
-            await advisor.click("#btn-mute")
-            await customer.click("#btn-hangup")
-            [ended] = fake_odoo.wait_for("session_ended")
-            assert ended["outcome"] == "completed"
-        finally:
-            await browser.close()
+    async with customer_and_advisor_pages() as (customer, advisor):
+        await customer.goto(f"{gateway.http}/join/{token(room, lang='en')}")
+        fake_odoo.wait_for("customer_waiting")
+        assert "advisor will be with you" in (await customer.text_content("#status"))
+        await advisor.goto(f"{gateway.http}/join/{token(room, 'advisor')}")
+        await wait_rising(customer)
+        await wait_rising(advisor)
+        await advisor.click("#btn-mute")
+        await customer.click("#btn-hangup")
+        [ended] = fake_odoo.wait_for("session_ended")
+        assert ended["outcome"] == "completed"
 
 
 async def test_customer_page_reconnects_after_reload(
         gateway: GatewayProcess, fake_odoo: FakeOdoo) -> None:
     """A reload drops the socket; the page rejoins with its resume token, not the spent link."""
-    from playwright.async_api import async_playwright
-
     room = new_room()
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                          headless=True)
-        try:
-            customer = await (await browser.new_context()).new_page()
-            advisor = await (await browser.new_context()).new_page()
-            await customer.goto(f"{gateway.http}/join/{token(room)}")
-            await advisor.goto(f"{gateway.http}/join/{token(room, 'advisor')}")
-            await wait_rising(advisor)
-            await customer.reload()
-            await wait_rising(customer)
-            await wait_rising(advisor)
-        finally:
-            await browser.close()
+    async with customer_and_advisor_pages() as (customer, advisor):
+        await customer.goto(f"{gateway.http}/join/{token(room)}")
+        await advisor.goto(f"{gateway.http}/join/{token(room, 'advisor')}")
+        await wait_rising(advisor)
+        await customer.reload()
+        await wait_rising(customer)
+        await wait_rising(advisor)
 
 
 async def test_pages_record_when_both_consent(gateway: GatewayProcess, fake_odoo: FakeOdoo) -> None:
-    from playwright.async_api import async_playwright
-
     room = new_room()
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                          headless=True)
-        try:
-            customer = await (await browser.new_context()).new_page()
-            advisor = await (await browser.new_context()).new_page()
-            await customer.goto(f"{gateway.http}/join/{token(room, rec=True)}")
-            await customer.check("#consent-box")
-            await customer.click("#consent-continue")
-            [waiting] = fake_odoo.wait_for("customer_waiting")
-            assert waiting["recording_consent"] is True
-            await advisor.goto(f"{gateway.http}/join/{token(room, 'advisor', rec=True)}")
-            await advisor.check("#consent-box")
-            await advisor.click("#consent-continue")
-            await wait_rising(customer)
-            await customer.wait_for_selector("#rec-badge", state="visible", timeout=30000)
-            await asyncio.sleep(3)
-            await advisor.click("#btn-hangup")
-            [ended] = fake_odoo.wait_for("session_ended", timeout=60)
-            assert ended["recording"]["mimetype"] == "video/webm"
-            assert len(ended["recording"]["data_base64"]) > 1000
-        finally:
-            await browser.close()
+    async with customer_and_advisor_pages() as (customer, advisor):
+        await customer.goto(f"{gateway.http}/join/{token(room, rec=True)}")
+        await customer.check("#consent-box")
+        await customer.click("#consent-continue")
+        [waiting] = fake_odoo.wait_for("customer_waiting")
+        assert waiting["recording_consent"] is True
+        await advisor.goto(f"{gateway.http}/join/{token(room, 'advisor', rec=True)}")
+        await advisor.check("#consent-box")
+        await advisor.click("#consent-continue")
+        await wait_rising(customer)
+        await customer.wait_for_selector("#rec-badge", state="visible", timeout=30000)
+        await asyncio.sleep(3)
+        await advisor.click("#btn-hangup")
+        [ended] = fake_odoo.wait_for("session_ended", timeout=60)
+        assert ended["recording"]["mimetype"] == "video/webm"
+        assert len(ended["recording"]["data_base64"]) > 1000
