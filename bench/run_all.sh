@@ -9,6 +9,7 @@ for script in bench/bench_*.py; do
 done
 for script in bench/video_*.py; do
     [ -e "$script" ] || continue
+    [ "$script" = bench/video_common.py ] && continue  # shared helper, not a benchmark
     echo "== $script"
     .venv/bin/python "$script"
 done
