@@ -1,3 +1,4 @@
+import uuid
 from contextlib import contextmanager
 from datetime import datetime
 from email.message import EmailMessage
@@ -74,7 +75,8 @@ class DealerIntakeCommon(MailCommon):
         message["From"] = email_from
         message["To"] = f"ventes@{self.alias_domain}"
         message["Subject"] = subject
-        message["Message-Id"] = msg_id or f"<{id(message)}.{self.env.cr.now().timestamp()}@test>"
+        # unique even under frozen time: Odoo drops an e-mail whose Message-Id it has seen
+        message["Message-Id"] = msg_id or f"<{uuid.uuid4().hex}@test>"
         if html:
             escaped = (adf_text or "").replace("&", "&amp;").replace("<", "&lt;").replace(
                 ">", "&gt;").replace("\n", "<br/>\n")
