@@ -36,16 +36,17 @@ bash scripts/setup_venv.sh
 mkdir -p var
 [ -s var/video_secret ] || "$ODOO_PYTHON" -c "import secrets; print(secrets.token_urlsafe(48))" > var/video_secret
 SECRET=$(cat var/video_secret)
-ODOO=("$ODOO_PYTHON" "$ODOO_PATH/odoo-bin" -d "$DEALER_DB" "${DB_ARGS[@]}"
-      --addons-path "$ODOO_PATH/addons,$REPO" --http-interface 127.0.0.1)
+ODOO_BIN=("$ODOO_PYTHON" "$ODOO_PATH/odoo-bin")
+ODOO_ARGS=(-d "$DEALER_DB" "${DB_ARGS[@]}" --addons-path "$ODOO_PATH/addons,$REPO")
 
 if ! psql -h "${ODOO_DB_HOST:-127.0.0.1}" -U "${ODOO_DB_USER:-${USER:-root}}" -d postgres -Atc \
         "SELECT 1 FROM pg_database WHERE datname='$DEALER_DB'" | grep -q 1; then
     echo "Creating database $DEALER_DB with the addon and its demo data (about a minute)..."
-    "${ODOO[@]}" -i dealer_lead_addon --with-demo --stop-after-init --log-level warn
+    "${ODOO_BIN[@]}" "${ODOO_ARGS[@]}" -i dealer_lead_addon --with-demo --stop-after-init \
+        --log-level warn --http-interface 127.0.0.1
 fi
 # Point the addon at the local gateway (idempotent).
-"${ODOO[@]}" shell --log-level warn <<EOF >/dev/null
+"${ODOO_BIN[@]}" shell "${ODOO_ARGS[@]}" --log-level warn --no-http <<EOF >/dev/null
 icp = env["ir.config_parameter"].sudo()
 icp.set_param("dealer_lead_addon.video_gateway_url", "http://127.0.0.1:$GATEWAY_PORT")
 icp.set_param("dealer_lead_addon.video_secret", "$SECRET")
@@ -76,4 +77,4 @@ cat <<EOF
   Ctrl-C stops both.
 
 EOF
-"${ODOO[@]}" --http-port "$ODOO_PORT"
+"${ODOO_BIN[@]}" "${ODOO_ARGS[@]}" --http-interface 127.0.0.1 --http-port "$ODOO_PORT"
