@@ -41,7 +41,7 @@ class DealerSlaPolicy(models.Model):
         "resource.calendar", string="Business Hours",
         help="Hours in which the clock runs; defaults to the team's business hours.")
     prewarn_minutes = fields.Integer(
-        string="Pre-warning (min)", default=5,
+        string="Pre-warning (min)", default=3,
         help="Warn the salesperson this many minutes before the deadline (0: no warning).")
     escalation_minutes = fields.Integer(
         string="Escalate Every (min)", default=10, required=True,

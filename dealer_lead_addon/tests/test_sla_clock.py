@@ -16,6 +16,11 @@ class TestSlaClock(DealerSlaCommon):
         lead = self._lead_with_clock(at)
         return lead.dealer_sla_clock_ids.deadline
 
+    def test_a_policy_with_the_default_values_is_valid(self):
+        policy = self.env["dealer.sla.policy"].create({
+            "name": "Defaults", "team_id": self.env["crm.team"].create({"name": "Other"}).id})
+        self.assertLess(policy.prewarn_minutes, policy.message_response_minutes)
+
     def test_lead_in_business_hours_is_due_ten_minutes_later(self):
         lead = self._lead_with_clock(TUESDAY_10AM)
         clock = lead.dealer_sla_clock_ids
