@@ -35,6 +35,10 @@
         "data/dealer_video_data.xml",
         "views/dealer_video_session_views.xml",
         "views/crm_lead_views_video.xml",
+        "security/dealer_texting_security.xml",
+        "data/sms_template_keyword_data.xml",
+        "data/dealer_texting_data.xml",
+        "views/dealer_texting_views.xml",
     ],
     "demo": [
         "demo/dealer_demo.xml",

@@ -1,2 +1,3 @@
 from . import intake
+from . import sms
 from . import video

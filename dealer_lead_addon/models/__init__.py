@@ -20,3 +20,10 @@ from . import dealer_response_summary
 from . import mail_activity
 from . import dealer_video_session
 from . import dealer_video_event
+from . import dealer_consent
+from . import dealer_sms_inbound
+from . import sms_tracker
+from . import dealer_sequence
+from . import dealer_sequence_step
+from . import dealer_sequence_enrollment
+from . import dealer_sequence_log

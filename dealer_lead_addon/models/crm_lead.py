@@ -1,12 +1,16 @@
 import logging
 
 from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import UserError
 from odoo.http import request
 
 from ..tools.postcommit import call_after_commit
 from .dealer_response_clock import CHANNELS
 
 _logger = logging.getLogger(__name__)
+
+# an inquiry younger than this is answered at once, even in quiet hours
+LIVE_ACK_MINUTES = 30
 
 
 class CrmLead(models.Model):
@@ -135,6 +139,8 @@ class CrmLead(models.Model):
                 lead._dealer_route()
         self.filtered(lambda lead: not lead.dealer_ack_state).dealer_ack_state = "pending"
         self._dealer_sla_start()
+        self._dealer_consent_record_inquiry(channel)
+        self._dealer_sequence_enroll()
         self._dealer_acknowledge_after_commit()
 
     def _dealer_acknowledge_after_commit(self):
@@ -270,7 +276,8 @@ class CrmLead(models.Model):
             template = self.env.ref(f"dealer_lead_addon.sms_template_ack_{variant}_{lang}")
             body = template._render_field("body", self.ids, compute_lang=False)[self.id]
             self.env["dealer.outbound"]._send_sms(
-                self, body, purpose="ack", number=number, partner=self.partner_id or None)
+                self, body, purpose="ack", number=number, partner=self.partner_id or None,
+                urgent=self._dealer_ack_is_live(now))
             sent = True
         if self.email_normalized and self.is_blacklisted:
             notes.append(self.env._("no e-mail: the address opted out"))
@@ -283,6 +290,13 @@ class CrmLead(models.Model):
             "dealer_ack_note": "; ".join(notes) or False,
             "dealer_ack_requested_at": now if sent else False,
         })
+
+    def _dealer_ack_is_live(self, now):
+        """The customer asked minutes ago and waits for the answer: the acknowledgement is
+        not held by quiet hours. A late delivery from a provider (an inquiry made hours ago)
+        is, like any other text."""
+        asked = self.dealer_request_date or self.create_date or now
+        return abs((now - asked).total_seconds()) <= LIVE_ACK_MINUTES * 60
 
     # ------------------------------------------------------------
     # Response SLA
@@ -382,6 +396,94 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
     # Texting, sequences and consent
     # ------------------------------------------------------------
+
+    dealer_consent_ids = fields.One2many("dealer.consent", "lead_id", string="Consents",
+                                         readonly=True)
+    dealer_sequence_enrollment_ids = fields.One2many(
+        "dealer.sequence.enrollment", "lead_id", string="Follow-up Sequences", readonly=True)
+    dealer_sequence_log_ids = fields.One2many(
+        "dealer.sequence.log", "lead_id", string="Follow-up Steps", readonly=True)
+    dealer_sequence_state = fields.Selection(
+        [("running", "Running"), ("done", "Done"), ("stopped", "Stopped")],
+        string="Follow-up", compute="_compute_dealer_sequence_state")
+
+    @api.depends("dealer_sequence_enrollment_ids.state")
+    def _compute_dealer_sequence_state(self):
+        for lead in self:
+            last = lead.dealer_sequence_enrollment_ids.sorted("id", reverse=True)[:1]
+            lead.dealer_sequence_state = last.state or False
+
+    def _dealer_consent_record_inquiry(self, channel):
+        """An inquiry gives implied consent (CASL: 6 months) to follow it up."""
+        for lead in self:
+            if lead.phone_sanitized or lead.email_normalized:
+                self.env["dealer.consent"]._dealer_record(
+                    "implied_inquiry", ["sales", "marketing"], phone=lead.phone_sanitized,
+                    email=lead.email_normalized, lead=lead, lang=lead.lang_id.code,
+                    source=self.env._("inquiry (%(channel)s)", channel=channel),
+                    at=lead.dealer_request_date or lead.create_date)
+
+    def _dealer_sequence_enroll(self, sequence=None):
+        """Start the first matching sequence (or ``sequence``) on leads not running one.
+
+        :return: the enrollments created
+        """
+        Enrollment = self.env["dealer.sequence.enrollment"]
+        enrollments = Enrollment
+        for lead in self.filtered(lambda lead: lead.active and lead.won_status == "pending"):
+            if lead.dealer_sequence_enrollment_ids.filtered(lambda e: e.state == "running"):
+                continue
+            chosen = sequence or self.env["dealer.sequence"]._dealer_find_for(lead)
+            if chosen:
+                # sudo: enrolling is part of intake, which may run as the gateway user
+                enrollments |= Enrollment.sudo()._dealer_enroll(lead, chosen)
+        return enrollments
+
+    def _dealer_sequence_stop_reason(self):
+        """Why this lead may not receive its next step, or False."""
+        self.ensure_one()
+        if self.won_status == "won":
+            return "won"
+        if self.won_status == "lost" or not self.active:
+            return "lost"
+        if self.phone_sanitized_blacklisted:
+            return "opted_out"
+        return False
+
+    def _dealer_sequence_stop(self, reason):
+        # sudo: the customer's reply or opt-out stops the sequence whoever relays it
+        self.sudo().dealer_sequence_enrollment_ids._dealer_stop(reason)
+
+    def _dealer_sequence_on_customer_reply(self, channel):
+        """The customer answered: a person takes over, the sequence stops."""
+        self._dealer_sequence_stop("replied")
+
+    def _handle_won_lost(self, old_status_by_lead, new_status_by_lead):
+        """Won or lost: the sequence stops; a purchase gives 2 years of implied consent."""
+        result = super()._handle_won_lost(old_status_by_lead, new_status_by_lead)
+        for lead in self:
+            new = new_status_by_lead.get(lead.id) or {}
+            old = old_status_by_lead.get(lead.id) or {}
+            if new.get("is_won") and not old.get("is_won"):
+                lead._dealer_sequence_stop("won")
+                self.env["dealer.consent"]._dealer_record(
+                    "implied_purchase", ["sales", "service", "marketing"],
+                    phone=lead.phone_sanitized, email=lead.email_normalized, lead=lead,
+                    lang=lead.lang_id.code, source=self.env._("purchase (lead won)"))
+            elif new.get("is_lost") and not old.get("is_lost"):
+                lead._dealer_sequence_stop("lost")
+        return result
+
+    def action_dealer_sequence_start(self):
+        self.ensure_one()
+        if not self._dealer_sequence_enroll():
+            raise UserError(self.env._(
+                "No follow-up sequence applies to this lead (or one is already running)."))
+        return True
+
+    def action_dealer_sequence_stop(self):
+        self.dealer_sequence_enrollment_ids._dealer_stop("manual")
+        return True
 
     # ------------------------------------------------------------
     # Live video
@@ -507,5 +609,3 @@ class CrmLead(models.Model):
                 "dealer_sla_deadline": False,
             })
 
-    def _dealer_sequence_on_customer_reply(self, channel):
-        """Sequences: the customer answered, leave the sequence. Implemented by sequences."""

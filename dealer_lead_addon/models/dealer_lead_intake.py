@@ -60,7 +60,7 @@ class DealerLeadIntake(models.Model):
     name = fields.Char(required=True, default="/", readonly=True)
     channel = fields.Selection(
         [("email", "E-mail"), ("http", "HTTP API"), ("web", "Website Form"),
-         ("manual", "Manual")], required=True, readonly=True)
+         ("manual", "Manual"), ("sms", "Text Message")], required=True, readonly=True)
     state = fields.Selection(
         INTAKE_STATES, required=True, default="received", readonly=True, index=True)
     reason = fields.Text(readonly=True, help="Why the inquiry is quarantined.")
@@ -227,7 +227,9 @@ class DealerLeadIntake(models.Model):
         payload = (self.payload or self.raw_payload or "").strip()
         if not payload:
             raise IntakeRefused(self.env._("The inquiry is empty."))
-        if self.channel == "http" and payload[:1] in "{[":
+        if self.channel == "sms":
+            inquiry = self._dealer_parse_sms(payload)
+        elif self.channel == "http" and payload[:1] in "{[":
             inquiry = self._dealer_parse_json(payload)
         else:
             try:
@@ -324,6 +326,31 @@ class DealerLeadIntake(models.Model):
                 "customer", "vehicles", "provider", "provider_lead_id", "request_date",
                 "status", "comments")},
             "origin": {**origin, "vehicles": "json:vehicles"},
+        }
+
+    def _dealer_parse_sms(self, payload):
+        """A first text from an unknown number (kept by ``dealer.sms.inbound``)."""
+        try:
+            data = json.loads(payload)
+        except ValueError as error:
+            raise IntakeRefused(self.env._("The text could not be read: %(error)s",
+                                           error=error)) from None
+        media = [str(url) for url in data.get("media") or []]
+        comments = "\n".join([str(data.get("body") or ""), *media]).strip()
+        return {
+            "status": "new",
+            "request_date": False,
+            "provider_lead_id": "",
+            "name": "",
+            "emails": [],
+            "phones": [{"number": str(data.get("from") or ""), "type": "mobile",
+                        "origin": "sms:From"}],
+            "address": {},
+            "comments": comments,
+            "vehicles": [],
+            "provider": {"name": ""},
+            "extras": {"media": media} if media else {},
+            "origin": {"phone": "sms:From", "comments": "sms:Body"},
         }
 
     def _dealer_normalise(self, inquiry):
@@ -563,8 +590,9 @@ class DealerLeadIntake(models.Model):
         xmlid = {"email": "utm.utm_medium_email", "web": "utm.utm_medium_website"}.get(
             self.channel)
         medium = self.env.ref(xmlid, raise_if_not_found=False) if xmlid else None
+        names = {"http": "Lead API", "sms": "SMS"}
         return medium or self.env["utm.mixin"]._find_or_create_record(
-            "utm.medium", "Lead API" if self.channel == "http" else "Manual")
+            "utm.medium", names.get(self.channel, "Manual"))
 
     def _dealer_process_plain_email(self, msg_dict, custom_values):
         """A plain e-mail (no ADF) to the leads alias: stock lead creation, or attachment to the

@@ -9,7 +9,11 @@ DEALER_PURPOSES = [
     ("marketing", "Marketing"),
     ("staff", "Staff alert"),
     ("transactional", "Transactional"),
+    ("keyword", "Keyword Reply"),
 ]
+# purposes never held by quiet hours: alerts to our own staff, and the answers to a customer's
+# STOP/HELP (carrier rules want them at once)
+QUIET_HOURS_EXEMPT = ("staff", "keyword")
 
 
 class DealerOutbound(models.AbstractModel):
@@ -20,13 +24,13 @@ class DealerOutbound(models.AbstractModel):
     stamp the purpose of the message on the ``sms.sms`` / ``mail.mail`` they create (through the
     ``dealer_purpose`` context key read by their ``create``). The compliance checks (opt-out,
     consent per purpose, quiet hours) sit lower still, where ``sms.sms`` and ``mail.mail`` are
-    finally sent, so nothing can bypass them (today: opt-outs, see ``sms.sms._send`` and
-    ``mail.mail._send``).
+    finally sent, so nothing can bypass them (see ``sms.sms._send`` and ``mail.mail._send``).
 
     Purposes: 'ack' (first reply to an inquiry), 'sales' (follow-up by a person or sequence),
-    'service' (appointment and status texts), 'marketing' (promotions: need express or valid
-    implied consent), 'staff' (alerts to our own salespeople), 'transactional' (opt-out
-    confirmations, HELP answers).
+    'service' (appointment and status texts), 'marketing' (promotions), 'staff' (alerts to our
+    own salespeople), 'transactional' (video links, messages the customer asked for),
+    'keyword' (the one answer to a STOP, START or HELP text). 'sales' and 'marketing' need a
+    valid consent in the ledger (``dealer.consent``) when they are sent.
     """
 
     _name = "dealer.outbound"

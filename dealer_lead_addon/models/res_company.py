@@ -1,5 +1,9 @@
 from odoo import fields, models
 
+from odoo.addons.sms_twilio.tools.sms_api import SmsApiTwilio
+
+from ..tools.twilio_api import DealerSmsApiTwilio
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -14,3 +18,13 @@ class ResCompany(models.Model):
         default=21.0,
         help="Non-urgent texts due after this local time of the recipient wait for the morning.",
     )
+    dealer_sms_webhook_url = fields.Char(
+        string="Public SMS Webhook URL",
+        help="The exact URL entered in Twilio for incoming messages (e.g. "
+             "https://crm.dealer.example/dealer_lead/sms/inbound). Twilio signs this URL; leave "
+             "empty to use the URL the request reached, as rebuilt from the proxy headers.")
+
+    def _get_sms_api_class(self):
+        """Twilio's client, plus the opt-out error 21610 (see ``tools/twilio_api.py``)."""
+        api_class = super()._get_sms_api_class()
+        return DealerSmsApiTwilio if api_class is SmsApiTwilio else api_class

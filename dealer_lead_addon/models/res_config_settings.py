@@ -8,6 +8,8 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.dealer_quiet_hour_start", readonly=False
     )
     dealer_quiet_hour_end = fields.Float(related="company_id.dealer_quiet_hour_end", readonly=False)
+    dealer_sms_webhook_url = fields.Char(
+        related="company_id.dealer_sms_webhook_url", readonly=False)
 
     # ------------------------------------------------------------
     # Live video

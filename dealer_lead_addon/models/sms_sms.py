@@ -1,9 +1,25 @@
-from odoo import api, fields, models
+import logging
 
-from .dealer_outbound import DEALER_PURPOSES
+import phonenumbers
+from phonenumbers import timezone as phone_timezone
+
+from odoo import api, fields, models
+from odoo.modules import module as odoo_module
+
+from ..tools import quiet_hours
+from ..tools.region_timezones import region_timezones
+from ..tools.twilio_api import TWILIO_UNSUBSCRIBED_STATE
+from .dealer_consent import PURPOSES_NEEDING_CONSENT
+from .dealer_outbound import DEALER_PURPOSES, QUIET_HOURS_EXEMPT
+
+_logger = logging.getLogger(__name__)
 
 
 class SmsSms(models.Model):
+    """The bottom of every text: whatever feature created an ``sms.sms`` (ours, Odoo's composer,
+    a calendar reminder), ``_send`` is where it meets the provider, so the compliance checks
+    live here: opt-out, consent for the purposes that need it, quiet hours."""
+
     _inherit = "sms.sms"
 
     dealer_purpose = fields.Selection(
@@ -12,6 +28,18 @@ class SmsSms(models.Model):
         help="Why this text is sent; consent and quiet-hour rules depend on it.",
     )
     dealer_urgent = fields.Boolean(string="Urgent", help="Urgent texts ignore quiet hours.")
+    dealer_not_before = fields.Datetime(
+        string="Held Until", index="btree_not_null", copy=False,
+        help="Quiet hours at the recipient: the text waits in the queue until this time.")
+    dealer_send_started = fields.Boolean(
+        string="Handed to Provider", copy=False,
+        help="Set (and committed) just before the provider is called: a text found in the "
+             "queue with this mark may have reached the customer already and is never sent "
+             "again automatically.")
+    failure_type = fields.Selection(selection_add=[
+        ("dealer_no_consent", "No Consent"),
+        ("dealer_uncertain", "Maybe Sent (interrupted)"),
+    ])
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -23,28 +51,160 @@ class SmsSms(models.Model):
                 vals.setdefault("dealer_urgent", urgent)
         return super().create(vals_list)
 
-    def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
-        """The last step before the provider: no text ever leaves for an opted-out number,
-        whichever feature (ours, Odoo's composer, a calendar reminder) created it."""
-        opted_out = self._dealer_opted_out()
-        if opted_out:
-            opted_out._update_sms_state_and_trackers("canceled", failure_type="sms_blacklist")
-        to_send = self - opted_out
-        if not to_send:
-            return None
-        return super(SmsSms, to_send)._send(
-            unlink_failed=unlink_failed, unlink_sent=unlink_sent,
-            raise_exception=raise_exception)
+    # ------------------------------------------------------------
+    # Queue
+    # ------------------------------------------------------------
 
-    def _dealer_opted_out(self):
-        """The texts of ``self`` whose number is on the opt-out list (``phone.blacklist``)."""
-        # sudo: the opt-out list must be honoured whoever sends
-        blocked = set(self.env["phone.blacklist"].sudo().search(
-            [("number", "in", self.mapped("number"))]).mapped("number"))
-        return self.filtered(lambda sms: sms.number in blocked)
+    @api.model
+    def _process_queue(self):
+        """Stock queue cron, minus the texts held by quiet hours (else a night's worth of held
+        texts would fill every batch and starve the rest)."""
+        now = fields.Datetime.now()
+        domain = [("state", "=", "outgoing"), ("to_delete", "!=", True),
+                  "|", ("dealer_not_before", "=", False), ("dealer_not_before", "<=", now)]
+        batch_size = self._get_send_batch_size()
+        records = self.search(domain, limit=batch_size, order="id").try_lock_for_update()
+        if not records:
+            return
+        records.with_context(dealer_commit_before_send=True)._send(
+            unlink_failed=False, unlink_sent=True, raise_exception=False)
+        self.env["ir.cron"]._commit_progress(len(records), remaining=self.search_count(
+            domain) if len(records) == batch_size else 0)
 
     def _dealer_send_now(self):
         """Send the texts still waiting, as the queue cron would (post-commit sending)."""
         to_send = self.filtered(lambda sms: sms.state == "outgoing" and not sms.to_delete)
         if to_send:  # sms.sms.send() is not meant for an empty recordset
-            to_send.send(unlink_failed=False, unlink_sent=True, raise_exception=False)
+            to_send.with_context(dealer_commit_before_send=True).send(
+                unlink_failed=False, unlink_sent=True, raise_exception=False)
+
+    def resend_failed(self):
+        """A person retries: texts interrupted in flight may go again."""
+        self.filtered(lambda sms: sms.state == "error").dealer_send_started = False
+        return super().resend_failed()
+
+    def action_set_outgoing(self):
+        self.dealer_send_started = False
+        return super().action_set_outgoing()
+
+    # ------------------------------------------------------------
+    # The guard
+    # ------------------------------------------------------------
+
+    def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
+        """The last step before the provider: no text leaves for an opted-out number, without
+        the consent its purpose needs, twice after an interrupted attempt, or in the
+        recipient's quiet hours (it waits for the morning instead)."""
+        to_send = self._dealer_guard()
+        if not to_send:
+            return None
+        to_send._dealer_mark_send_started()
+        return super(SmsSms, to_send)._send(
+            unlink_failed=unlink_failed, unlink_sent=unlink_sent,
+            raise_exception=raise_exception)
+
+    def _dealer_guard(self):
+        """Cancel or hold what may not leave now; return the texts that may."""
+        opted_out = self._dealer_opted_out()
+        if opted_out:
+            opted_out._update_sms_state_and_trackers("canceled", failure_type="sms_blacklist")
+        remaining = self - opted_out
+        no_consent = remaining._dealer_without_consent()
+        if no_consent:
+            no_consent._update_sms_state_and_trackers(
+                "canceled", failure_type="dealer_no_consent")
+        remaining -= no_consent
+        interrupted = remaining.filtered("dealer_send_started")
+        if interrupted:
+            # a previous attempt died between the provider call and the commit: the customer
+            # may have the text already, a person decides (Retry in the SMS list)
+            interrupted._update_sms_state_and_trackers("error", failure_type="dealer_uncertain")
+        remaining -= interrupted
+        return remaining - remaining._dealer_hold_for_quiet_hours()
+
+    def _dealer_opted_out(self):
+        """The texts of ``self`` whose number is on the opt-out list (``phone.blacklist``),
+        except the one confirmation of a STOP (purpose 'keyword')."""
+        candidates = self.filtered(lambda sms: sms.dealer_purpose != "keyword")
+        if not candidates:
+            return candidates
+        # sudo: the opt-out list must be honoured whoever sends
+        blocked = set(self.env["phone.blacklist"].sudo().search(
+            [("number", "in", candidates.mapped("number"))]).mapped("number"))
+        return candidates.filtered(lambda sms: sms.number in blocked)
+
+    def _dealer_without_consent(self):
+        """Sales and marketing texts whose number holds no valid consent of that purpose."""
+        result = self.browse()
+        Consent = self.env["dealer.consent"]
+        for purpose in PURPOSES_NEEDING_CONSENT:
+            texts = self.filtered(lambda sms, p=purpose: sms.dealer_purpose == p)
+            if texts:
+                valid = Consent._dealer_valid_contacts(purpose, phones=texts.mapped("number"))
+                result |= texts.filtered(lambda sms, v=valid: sms.number not in v)
+        return result
+
+    def _dealer_hold_for_quiet_hours(self):
+        """Hold non-urgent texts due in the recipient's quiet hours until the next allowed
+        minute, and wake the queue cron then.
+
+        :return: the texts held
+        """
+        now = fields.Datetime.now()
+        held = self.browse()
+        wake_at = None
+        for sms in self.filtered(lambda s: not s.dealer_urgent
+                                 and s.dealer_purpose not in QUIET_HOURS_EXEMPT):
+            company = sms._get_sms_company()
+            allowed = quiet_hours.next_allowed(
+                now, sms._dealer_recipient_timezones(), company.dealer_quiet_hour_start,
+                company.dealer_quiet_hour_end)
+            if allowed > now:
+                sms.dealer_not_before = allowed
+                held |= sms
+                wake_at = min(wake_at or allowed, allowed)
+        if wake_at:
+            self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger(at=wake_at)
+        return held
+
+    def _dealer_recipient_timezones(self):
+        """Where the recipient may be: the number's region and the customer's address (the
+        partner's, else the lead's). Quiet hours must hold in all of them."""
+        self.ensure_one()
+        zones = []
+        try:
+            parsed = phonenumbers.parse(self.number or "", None)
+            zones += [z for z in phone_timezone.time_zones_for_number(parsed)
+                      if z != "Etc/Unknown"]
+        except phonenumbers.NumberParseException:
+            pass
+        address = self.partner_id
+        message = self.mail_message_id
+        if message.model == "crm.lead" and message.res_id:
+            lead = self.env["crm.lead"].sudo().browse(message.res_id).exists()
+            address = address or lead.partner_id or lead
+        if address:
+            if "tz" in address._fields and address.tz:
+                zones.append(address.tz)
+            zones += region_timezones(address.country_id.code, address.state_id.code)
+        if not zones:
+            zones.append(self._get_sms_company().partner_id.tz or "America/Toronto")
+        return zones
+
+    def _dealer_mark_send_started(self):
+        """Mark the texts as handed to the provider and, when this transaction belongs to a
+        sending job (queue cron, post-commit send), commit the mark first: if the process dies
+        after the provider call, the text is never sent a second time."""
+        self.write({"dealer_send_started": True})
+        if self.env.context.get("dealer_commit_before_send") and not odoo_module.current_test:
+            self.env.cr.commit()
+
+    def _handle_call_result_hook(self, results):
+        """Twilio refused a text because the customer opted out with Twilio itself (error
+        21610): record the opt-out here too."""
+        refused = {r["uuid"] for r in results if r.get("state") == TWILIO_UNSUBSCRIBED_STATE}
+        numbers = self.filtered(lambda sms: sms.uuid in refused).mapped("number")
+        if numbers:
+            self.env["dealer.consent"]._dealer_opt_out_numbers(
+                numbers, source=self.env._("Twilio error 21610 on sending"))
+        return super()._handle_call_result_hook(results)

@@ -52,6 +52,8 @@ class TestOptOutGuard(DealerIntakeCommon):
         self.assertNotSentEmail()
 
     def test_an_email_of_the_addon_to_a_subscribed_address_leaves(self):
+        self.env["dealer.consent"]._dealer_record(
+            "express", ["sales"], email="client@example.ca", source="test")
         mail = self.env["mail.mail"].sudo().create({
             "email_to": "client@example.ca", "subject": "Suivi", "body_html": "<p/>",
             "dealer_purpose": "sales"})
