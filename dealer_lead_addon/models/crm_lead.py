@@ -125,6 +125,10 @@ class CrmLead(models.Model):
             return f"today at {hour}"
         return f"{local.strftime('%A, %B')} {local.day} at {hour}"
 
+    def _dealer_customer_name(self):
+        self.ensure_one()
+        return self.partner_id.name or self.contact_name or self.partner_name or ""
+
     def _dealer_customer_lang(self):
         """'fr' or 'en': the language of the customer templates."""
         self.ensure_one()

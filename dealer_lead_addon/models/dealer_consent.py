@@ -163,7 +163,7 @@ class DealerConsent(models.Model):
         # sudo: opting out is the customer's right, whoever relays it (webhook, provider error)
         Blacklist = self.env["phone.blacklist"].sudo()
         before = set(Blacklist.search([("number", "in", numbers)]).mapped("number"))
-        Blacklist._add(numbers, message=self.env._("Opted out: %(source)s", source=source))
+        Blacklist._add(numbers, message=self.env._("Opted out: %(how)s", how=source))
         leads = self.env["crm.lead"].sudo().search([("phone_sanitized", "in", numbers)])
         for number in numbers:
             lead = leads.filtered(lambda lead, n=number: lead.phone_sanitized == n)[:1]
@@ -178,6 +178,6 @@ class DealerConsent(models.Model):
         consent for sales and service texts (marketing needs its own consent)."""
         # sudo: the customer's own request, relayed by the webhook
         self.env["phone.blacklist"].sudo()._remove(
-            [number], message=self.env._("Opted in again: %(source)s", source=source))
+            [number], message=self.env._("Opted in again: %(how)s", how=source))
         self._dealer_record("express", ["sales", "service"], phone=number, source=source,
                             text=text, lang=lang, lead=lead)

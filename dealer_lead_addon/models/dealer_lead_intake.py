@@ -411,8 +411,11 @@ class DealerLeadIntake(models.Model):
                 return "fr_CA"
         words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ'-]+", (inquiry.get("comments") or "").lower())
         french = sum(word in FRENCH_WORDS for word in words)
-        if french >= 2 and french > sum(word in ENGLISH_WORDS for word in words):
+        english = sum(word in ENGLISH_WORDS for word in words)
+        if french >= 2 and french > english:
             return "fr_CA"
+        if english >= 2 and english > french and not self.source_id.default_lang:
+            return "en_US"
         return self.source_id.default_lang or "fr_CA"
 
     @api.model

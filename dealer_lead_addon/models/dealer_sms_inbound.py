@@ -68,14 +68,20 @@ class DealerSmsInbound(models.Model):
         # signature
         Company = self.env["res.company"].sudo()
         to_number = self._dealer_e164(params.get("To") or "")
-        number = self.env["sms.twilio.number"].sudo().search([]).filtered(
-            lambda n: self._dealer_e164(n.number) == to_number)[:1]
+        number = self._dealer_twilio_number(to_number)
         if number:
             return number.company_id
         account = params.get("AccountSid")
         return Company.search([("sms_provider", "=", "twilio"),
                                ("sms_twilio_account_sid", "=", account)], limit=1) if (
             account) else Company
+
+    @api.model
+    def _dealer_twilio_number(self, number):
+        """Our ``sms.twilio.number`` matching ``number`` (any format)."""
+        # sudo: the webhook is public; the dealer's own numbers are configuration
+        return self.env["sms.twilio.number"].sudo().search([]).filtered(
+            lambda n: self._dealer_e164(n.number) == number)[:1]
 
     @api.model
     def _dealer_receive(self, params, company):
@@ -236,7 +242,8 @@ class DealerSmsInbound(models.Model):
         )
         self.posted_message_id = message
         if salesperson.dealer_alert_mobile and not self.keyword:
-            name = partner.name or self.from_number
+            name = (record._dealer_customer_name() if record._name == "crm.lead"
+                    else partner.name) or self.from_number
             self.env["dealer.outbound"]._send_sms(
                 record, self.env._("Text from %(name)s: %(body)s", name=name,
                                    body=(self.body or "")[:100]),
@@ -248,6 +255,7 @@ class DealerSmsInbound(models.Model):
         """An unknown number: a new inquiry through the intake pipeline, like any channel."""
         payload = {"from": self.from_number, "body": self.body,
                    "media": [url for url in (self.media_urls or "").split("\n") if url]}
+        team = self._dealer_twilio_number(self._dealer_e164(self.to_number)).dealer_team_id
         Intake = self.env["dealer.lead.intake"].sudo().with_context(mail_create_nolog=True)
         intake = Intake.create({
             "channel": "sms",
@@ -255,6 +263,7 @@ class DealerSmsInbound(models.Model):
             "raw_payload": json.dumps(self.raw_params, ensure_ascii=False),
             "payload": json.dumps(payload, ensure_ascii=False),
             "content_type": "application/x-www-form-urlencoded",
+            "custom_values": {"team_id": team.id} if team else {},
         })
         intake._dealer_process()
         self.write({"state": "lead" if intake.lead_id else "quarantined",

@@ -12,3 +12,6 @@ from . import test_sla_dashboard
 from . import test_video_links
 from . import test_video_events
 from . import test_video_http
+from . import test_sms_webhook_http
+from . import test_sms_keywords
+from . import test_sms_inbound

@@ -37,8 +37,8 @@ KEYWORDS = {
 # whole-sentence opt-outs, matched on the normalised text (accents removed, lower case,
 # apostrophes straightened)
 STOP_PHRASES = [
-    (re.compile(r"\b(stop|quit|please stop|don'?t|do not|never) (texting|messaging|sending|"
-                r"contacting|writing to)( me| us)?\b"), "en"),
+    (re.compile(r"\b(stop|quit|don'?t|do not|never) (text(ing)?|messag(e|ing)|send(ing)?|"
+                r"contact(ing)?|writ(e|ing) to) (me|us)\b"), "en"),
     (re.compile(r"\b(unsubscribe me|(remove|take) me (off|from))\b"), "en"),
     (re.compile(r"\bopt me out\b"), "en"),
     (re.compile(r"\bno more (texts|text messages|messages|sms)\b"), "en"),
