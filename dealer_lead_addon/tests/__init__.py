@@ -15,3 +15,4 @@ from . import test_video_http
 from . import test_sms_webhook_http
 from . import test_sms_keywords
 from . import test_sms_inbound
+from . import test_quiet_hours

@@ -70,6 +70,10 @@ class DealerTextingCommon(DealerIntakeCommon):
         type(self).twilio_requests = []
         type(self).twilio_errors = {}
 
+    def _sent_numbers(self):
+        """Numbers of the texts handed to Twilio, in order."""
+        return [r.get("To") for r in self.twilio_requests]
+
     def _twilio_bodies_to(self, number):
         """Bodies of the texts handed to Twilio for ``number``."""
         return [r["Body"] for r in self.twilio_requests if r.get("To") == number]
