@@ -16,3 +16,5 @@ from . import test_sms_webhook_http
 from . import test_sms_keywords
 from . import test_sms_inbound
 from . import test_quiet_hours
+from . import test_consent
+from . import test_sms_status_http
