@@ -39,6 +39,7 @@ class DealerSequenceEnrollment(models.Model):
     def _dealer_enroll(self, lead, sequence, at=None):
         """Start ``sequence`` for ``lead``: plan every step from ``at``."""
         at = (at or fields.Datetime.now()).replace(microsecond=0)
+        self.flush_model(["state"])  # a stop just written must reach the unique index first
         enrollment = self.create({"lead_id": lead.id, "sequence_id": sequence.id,
                                   "started_at": at})
         planned, logs = at, []
