@@ -19,3 +19,4 @@ from . import test_quiet_hours
 from . import test_consent
 from . import test_sms_status_http
 from . import test_sequences
+from . import test_send_guard
