@@ -39,6 +39,7 @@
         "data/sms_template_keyword_data.xml",
         "data/dealer_texting_data.xml",
         "views/dealer_texting_views.xml",
+        "views/sms_template_views.xml",
     ],
     "demo": [
         "demo/dealer_demo.xml",

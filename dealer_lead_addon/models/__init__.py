@@ -28,3 +28,4 @@ from . import dealer_sequence_step
 from . import dealer_sequence_enrollment
 from . import dealer_sequence_log
 from . import sms_twilio_number
+from . import sms_template

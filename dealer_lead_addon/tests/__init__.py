@@ -20,3 +20,4 @@ from . import test_consent
 from . import test_sms_status_http
 from . import test_sequences
 from . import test_send_guard
+from . import test_sms_segments
