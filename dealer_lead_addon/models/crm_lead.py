@@ -278,7 +278,7 @@ class CrmLead(models.Model):
             notes.append(self.env._("no SMS: the number opted out"))
         elif number:
             template = self.env.ref(f"dealer_lead_addon.sms_template_ack_{variant}_{lang}")
-            body = template._render_field("body", self.ids, compute_lang=False)[self.id]
+            body = self.env["dealer.outbound"]._render_sms(template, self, lang)
             self.env["dealer.outbound"]._send_sms(
                 self, body, purpose="ack", number=number, partner=self.partner_id or None,
                 urgent=self._dealer_ack_is_live(now))

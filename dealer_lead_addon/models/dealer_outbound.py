@@ -81,6 +81,18 @@ class DealerOutbound(models.AbstractModel):
         return sms
 
     @api.model
+    def _render_sms(self, template, record, lang):
+        """``template``'s body on ``record``, in the template's own language ('fr' or 'en').
+
+        Customer templates are separate French and English records: rendering them in the
+        language of whoever triggers the send (a French salesperson, OdooBot) could swap in a
+        translation of the other language.
+        """
+        code = "fr_CA" if lang == "fr" else "en_US"
+        return template.with_context(lang=code)._render_field(
+            "body", record.ids, compute_lang=False)[record.id]
+
+    @api.model
     def _send_mail(self, record, template, *, purpose, automated=True, partner=None):
         """E-mail ``template`` rendered on ``record`` in the customer's language, kept on the
         record's chatter.

@@ -123,8 +123,9 @@ class DealerSequenceLog(models.Model):
             return self._dealer_skip(self.env._("no valid phone number"))
         if self._dealer_consent_missing(phone=number):
             return self._dealer_skip(self.env._("no valid consent for this kind of text"))
-        template = self.step_id._dealer_template(lead._dealer_customer_lang())
-        body = template._render_field("body", lead.ids, compute_lang=False)[lead.id]
+        lang = lead._dealer_customer_lang()
+        body = self.env["dealer.outbound"]._render_sms(
+            self.step_id._dealer_template(lang), lead, lang)
         sms = self.env["dealer.outbound"]._send_sms(
             lead, body, purpose=self.step_id.purpose, number=number,
             partner=lead.partner_id or None)

@@ -195,7 +195,7 @@ class DealerSmsInbound(models.Model):
 
     def _dealer_keyword_reply(self, kind, lang, lead):
         template = self.env.ref(f"dealer_lead_addon.sms_template_keyword_{kind}_{lang}")
-        body = template._render_field("body", self.ids, compute_lang=False)[self.id]
+        body = self.env["dealer.outbound"]._render_sms(template, self, lang)
         self.env["dealer.outbound"]._send_sms(
             lead or self, body, purpose="keyword", urgent=True, number=self.from_number,
             partner=lead.partner_id if lead else None)

@@ -150,3 +150,12 @@ class TestKeywordHandling(DealerTextingCommon):
     def test_stop_does_not_count_as_the_customer_engaging(self):
         self._receive("STOP")
         self.assertFalse(self.customer_lead.dealer_sla_clock_ids)
+
+    def test_english_customer_gets_english_from_a_french_session(self):
+        self.env["res.lang"]._activate_lang("fr_CA")
+        self.env["ir.module.module"]._load_module_terms(["dealer_lead_addon"], ["fr_CA"])
+        lead = self.customer_lead.with_context(lang="fr_CA")
+        lead.write({"lang_id": self.env.ref("base.lang_en").id, "dealer_ack_state": "pending"})
+        lead._dealer_ack_send()
+        ack = self._texts_to(CUSTOMER).filtered(lambda sms: sms.dealer_purpose == "ack")
+        self.assertIn("thanks for your inquiry", ack.body)
