@@ -14,6 +14,9 @@ from .dealer_outbound import DEALER_PURPOSES, QUIET_HOURS_EXEMPT
 
 _logger = logging.getLogger(__name__)
 
+# a text marked as handed to the provider longer ago than this was interrupted mid-send
+IN_FLIGHT_MINUTES = 10
+
 
 class SmsSms(models.Model):
     """The bottom of every text: whatever feature created an ``sms.sms`` (ours, Odoo's composer,
@@ -31,7 +34,7 @@ class SmsSms(models.Model):
     dealer_not_before = fields.Datetime(
         string="Held Until", index="btree_not_null", copy=False,
         help="Quiet hours at the recipient: the text waits in the queue until this time.")
-    dealer_send_started = fields.Boolean(
+    dealer_send_started_at = fields.Datetime(
         string="Handed to Provider", copy=False,
         help="Set (and committed) just before the provider is called: a text found in the "
              "queue with this mark may have reached the customer already and is never sent "
@@ -80,11 +83,11 @@ class SmsSms(models.Model):
 
     def resend_failed(self):
         """A person retries: texts interrupted in flight may go again."""
-        self.filtered(lambda sms: sms.state == "error").dealer_send_started = False
+        self.filtered(lambda sms: sms.state == "error").dealer_send_started_at = False
         return super().resend_failed()
 
     def action_set_outgoing(self):
-        self.dealer_send_started = False
+        self.dealer_send_started_at = False
         return super().action_set_outgoing()
 
     # ------------------------------------------------------------
@@ -114,12 +117,16 @@ class SmsSms(models.Model):
             no_consent._update_sms_state_and_trackers(
                 "canceled", failure_type="dealer_no_consent")
         remaining -= no_consent
-        interrupted = remaining.filtered("dealer_send_started")
+        in_flight = remaining.filtered("dealer_send_started_at")
+        interrupted = in_flight.filtered(
+            lambda sms: sms.dealer_send_started_at < fields.Datetime.subtract(
+                fields.Datetime.now(), minutes=IN_FLIGHT_MINUTES))
         if interrupted:
             # a previous attempt died between the provider call and the commit: the customer
             # may have the text already, a person decides (Retry in the SMS list)
             interrupted._update_sms_state_and_trackers("error", failure_type="dealer_uncertain")
-        remaining -= interrupted
+        # the others are being sent by another worker right now: leave them to it
+        remaining -= in_flight
         return remaining - remaining._dealer_hold_for_quiet_hours()
 
     def _dealer_opted_out(self):
@@ -195,7 +202,7 @@ class SmsSms(models.Model):
         """Mark the texts as handed to the provider and, when this transaction belongs to a
         sending job (queue cron, post-commit send), commit the mark first: if the process dies
         after the provider call, the text is never sent a second time."""
-        self.write({"dealer_send_started": True})
+        self.write({"dealer_send_started_at": fields.Datetime.now()})
         if self.env.context.get("dealer_commit_before_send") and not odoo_module.current_test:
             self.env.cr.commit()
 

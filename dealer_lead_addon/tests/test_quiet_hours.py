@@ -88,6 +88,18 @@ class TestQuietHoursGuard(DealerTextingCommon):
         self.assertEqual(self._sent_numbers(), [])
         self.assertEqual((sms.state, sms.dealer_not_before), ("outgoing", MONTREAL_NEXT_8AM))
 
+    def test_text_held_across_the_autumn_clock_change_leaves_at_eight_standard_time(self):
+        sms = self._night_text()
+        with self._frozen(datetime(2026, 11, 1, 2, 30)):  # Saturday 22:30 EDT
+            sms.send()
+        self.assertEqual(sms.dealer_not_before, datetime(2026, 11, 1, 13, 0), "08:00 EST")
+
+    def test_text_held_across_the_spring_clock_change_leaves_at_eight_summer_time(self):
+        sms = self._night_text()
+        with self._frozen(datetime(2027, 3, 14, 4, 0)):  # Saturday 23:00 EST
+            sms.send()
+        self.assertEqual(sms.dealer_not_before, datetime(2027, 3, 14, 12, 0), "08:00 EDT")
+
     def test_held_text_wakes_the_queue_cron_at_the_allowed_minute(self):
         sms = self._night_text()
         cron = self.env.ref("sms.ir_cron_sms_scheduler_action")

@@ -157,13 +157,24 @@ class TestFollowUpSequences(DealerTextingCommon):
         lead = self._inquiry()
         self._run_due(STEP_1_DUE)
         sms = self._follow_up_texts(lead)
-        sms.dealer_send_started = True  # the process died between the provider and the commit
+        # the process died between the provider call and the commit, 15 minutes ago
+        sms.dealer_send_started_at = datetime(2026, 11, 24, 15, 45)
         with self._frozen(STEP_1_DUE):
             sms.send()
             self.assertEqual(self._sent_numbers(), [])
             self.assertEqual((sms.state, sms.failure_type), ("error", "dealer_uncertain"))
             sms.resend_failed()  # a person checked and decides to send it again
         self.assertEqual(self._sent_numbers(), [lead.phone_sanitized])
+
+    def test_text_being_sent_by_another_worker_is_left_alone(self):
+        lead = self._inquiry()
+        self._run_due(STEP_1_DUE)
+        sms = self._follow_up_texts(lead)
+        sms.dealer_send_started_at = datetime(2026, 11, 24, 15, 59)
+        with self._frozen(STEP_1_DUE):
+            sms.send()
+        self.assertEqual(self._sent_numbers(), [])
+        self.assertEqual(sms.state, "outgoing")
 
     def test_text_follows_the_customers_language(self):
         french, english = self._inquiry(), self._inquiry(number=EN_NUMBER, lang="en_US")
