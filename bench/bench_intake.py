@@ -202,7 +202,9 @@ def main(env):
         profile.disable()
         stats = pstats.Stats(profile).sort_stats("cumulative")
         stats.print_stats(60)
-        stats.print_callees("_dealer_choose_route|_dealer_next_available_member|_dealer_members_on_shift|_dealer_lead_values|_dealer_find_duplicate")
+        stats.print_callees(os.environ.get("BENCH_PROFILE_CALLEES") or (
+            "_dealer_choose_route|_dealer_next_available_member|_dealer_members_on_shift|"
+            "_dealer_lead_values|_dealer_find_duplicate"))
     else:
         addon = feed(env, to, "A", N, False)
     leads = env["crm.lead"].search_count([("dealer_provider_lead_id", "=like", "A-%")])
