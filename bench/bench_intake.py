@@ -2,7 +2,8 @@
 """Lead intake benchmark: N ADF e-mails through ``message_process``.
 
 Run with ``bench/odoo_bench.sh bench/bench_intake.py`` (throw-away database, addon installed).
-Env: BENCH_N (default 200), BENCH_LATENCY_N (default 30).
+Env: BENCH_N (default 200), BENCH_LATENCY_N (default 30); BENCH_PROFILE=1 profiles the addon
+path with cProfile, BENCH_PROFILE_CALLEES="name|name" picks whose callees are printed.
 
 Prints, from the same run on the same database:
 - stock Odoo's own ``crm.lead`` alias path (the addon bypassed with ``dealer_intake_skip``):

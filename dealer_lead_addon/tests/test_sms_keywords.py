@@ -57,6 +57,28 @@ class TestKeywordHandling(DealerTextingCommon):
     def _confirmations(self, number=CUSTOMER):
         return self._texts_to(number).filtered(lambda sms: sms.dealer_purpose == "keyword")
 
+    def test_every_opt_out_keyword_and_phrase_opts_out_with_one_confirmation(self):
+        texts = STOP_WORDS_EN + STOP_WORDS_FR + STOP_PHRASES_EN + STOP_PHRASES_FR
+        for index, text in enumerate(texts):
+            number = f"+1514555{index:04d}"
+            self._receive(text, sender=number)
+            self.assertTrue(self._blacklisted(number), text)
+            self.assertEqual(len(self._confirmations(number)), 1, text)
+
+    def test_every_opt_in_keyword_resubscribes(self):
+        for index, word in enumerate(["START", "UNSTOP", "Réabonner"]):
+            number = f"+1438555{index:04d}"
+            self._receive("STOP", sender=number)
+            self._receive(word, sender=number)
+            self.assertFalse(self._blacklisted(number), word)
+
+    def test_every_help_keyword_gets_the_help_answer(self):
+        for index, word in enumerate(["HELP", "INFO", "AIDE", "aide"]):
+            number = f"+1450555{index:04d}"
+            self._receive(word, sender=number)
+            self.assertIn("Auto Laval", self._confirmations(number).body, word)
+            self.assertFalse(self._blacklisted(number), word)
+
     def test_stop_blacklists_the_number_at_once(self):
         self._receive("STOP")
         self.assertTrue(self._blacklisted(CUSTOMER))
