@@ -136,7 +136,7 @@ class TestKeywordHandling(DealerTextingCommon):
         self._receive("STOP")
         self._receive("START")
         self.assertFalse(self._blacklisted(CUSTOMER))
-        self.assertIn("réabonné", self._confirmations()[-1].body)
+        self.assertIn("abonnement à nos textos est réactivé", self._confirmations()[-1].body)
 
     def test_unstop_resubscribes(self):
         self._receive("STOP")

@@ -58,3 +58,9 @@ class TestSmsSegments(TransactionCase):
         template.body = "Votre vehicule est pret. Merci de votre confiance!"
         self.assertEqual((template.dealer_sms_encoding, template.dealer_sms_ucs2_chars),
                          ("GSM-7", False))
+
+    def test_keyword_answers_stay_in_one_gsm7_segment_each(self):
+        for kind in ("stop", "start", "help"):
+            for lang in ("fr", "en"):
+                template = self.env.ref(f"dealer_lead_addon.sms_template_keyword_{kind}_{lang}")
+                self.assertEqual(template.dealer_sms_encoding, "GSM-7", template.name)
