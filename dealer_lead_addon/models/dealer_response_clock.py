@@ -105,6 +105,22 @@ class DealerResponseClock(models.Model):
             "business_hours": policy._dealer_in_business_hours(started_at),
         }
 
+    def _dealer_replan(self):
+        """Recompute the deadline and pre-warning of running clocks from their start, after
+        their policy changed. Clocks already past their deadline keep escalating as they were
+        (the miss happened under the old rule); a pre-warning already sent is not sent again.
+        """
+        for clock in self.filtered(lambda c: c.state == "running" and not c.missed):
+            plan = self._dealer_plan(clock.lead_id, clock.policy_id, clock.kind,
+                                     clock.started_at)
+            vals = {key: plan[key] for key in (
+                "deadline", "prewarn_at", "next_step", "next_action_at")}
+            if clock.last_step == "prewarn":
+                vals.update(next_step="salesperson", next_action_at=plan["deadline"])
+            clock.write(vals)
+        self._dealer_sync_leads()
+        self._dealer_schedule_at(self.mapped("next_action_at"))
+
     def _dealer_answer(self, channel, user, when):
         """Stop these running clocks: ``user`` answered through ``channel`` at ``when``."""
         # sudo: clocks are read-only for the salesperson whose answer stops them

@@ -3,6 +3,10 @@ from datetime import UTC, timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+# the fields a running clock's deadline and pre-warning are computed from
+PLANNING_FIELDS = {"first_response_minutes", "message_response_minutes", "prewarn_minutes",
+                   "hours_mode", "calendar_id"}
+
 
 class DealerSlaPolicy(models.Model):
     """How fast a team must answer its leads, and what happens when it does not.
@@ -68,6 +72,15 @@ class DealerSlaPolicy(models.Model):
                     "The pre-warning (%(prewarn)s min) must come before the shortest response "
                     "time (%(shortest)s min).", prewarn=policy.prewarn_minutes,
                     shortest=shortest))
+
+    def write(self, vals):
+        """New response times apply to the clocks already running, not only to new ones."""
+        result = super().write(vals)
+        if PLANNING_FIELDS.intersection(vals):
+            self.env["dealer.response.clock"].sudo().search([
+                ("policy_id", "in", self.ids), ("state", "=", "running"),
+            ])._dealer_replan()
+        return result
 
     @api.model
     def _dealer_find(self, lead):

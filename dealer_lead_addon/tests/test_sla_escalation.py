@@ -146,3 +146,48 @@ class TestSlaEscalation(DealerSlaCommon):
         with self._frozen(PREWARN):
             processed, remaining = self.Clock._dealer_process_due_batch(batch_size=2)
         self.assertEqual((processed, remaining), (2, 1))
+
+
+@tagged("post_install", "-at_install")
+class TestSlaPolicyEdit(DealerSlaCommon):
+    """A manager who changes the response times changes the running clocks too."""
+
+    def setUp(self):
+        super().setUp()
+        self.lead = self._lead_with_clock(TUESDAY_10AM, user=self.sales_1)
+        self.clock = self.lead.dealer_sla_clock_ids
+
+    def test_shorter_response_time_moves_the_running_deadline(self):
+        self.policy.write({"first_response_minutes": 5, "prewarn_minutes": 2})
+        self.assertEqual((self.clock.deadline, self.clock.prewarn_at),
+                         (datetime(2026, 11, 24, 15, 5), datetime(2026, 11, 24, 15, 3)))
+        self.assertEqual(self.lead.dealer_sla_deadline, datetime(2026, 11, 24, 15, 5))
+        self.assertEqual(self.clock.next_action_at, datetime(2026, 11, 24, 15, 3))
+
+    def test_edited_deadline_fires_at_the_new_time(self):
+        self.policy.write({"first_response_minutes": 20})
+        self._run_cron_batch(DEADLINE)
+        self.assertFalse(self.clock.missed, "the old 10-minute deadline no longer applies")
+        self._run_cron_batch(datetime(2026, 11, 24, 15, 20))  # the late pre-warning is skipped
+        self._run_cron_batch(datetime(2026, 11, 24, 15, 20))
+        self.assertTrue(self.clock.missed)
+
+    def test_prewarning_already_sent_is_not_sent_again_after_an_edit(self):
+        self._run_cron_batch(PREWARN)
+        self.policy.write({"first_response_minutes": 15})
+        self.assertEqual((self.clock.next_step, self.clock.next_action_at),
+                         ("salesperson", datetime(2026, 11, 24, 15, 15)))
+        self._run_cron_batch(datetime(2026, 11, 24, 15, 15))
+        self.assertEqual(len(self._staff_sms_to("+15145550101")), 2, "pre-warning + overdue")
+
+    def test_missed_clock_keeps_escalating_as_planned_after_an_edit(self):
+        self._run_cron_batch(PREWARN)
+        self._run_cron_batch(DEADLINE)
+        self.policy.write({"first_response_minutes": 30})
+        self.assertTrue(self.clock.missed)
+        self.assertEqual(self.clock.deadline, DEADLINE)
+
+    def test_renaming_a_policy_replans_nothing(self):
+        with patch.object(DealerResponseClock, "_dealer_replan") as replan:
+            self.policy.name = "Ventes web"
+        replan.assert_not_called()
