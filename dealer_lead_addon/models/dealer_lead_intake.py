@@ -259,7 +259,8 @@ class DealerLeadIntake(models.Model):
             "provider_ref": inquiry.get("provider_lead_id") or False,
         }
 
-    def _dealer_parse_json(self, payload):
+    def _dealer_json_object(self, payload):
+        """``payload`` parsed as a JSON object, else the inquiry is refused with the reason."""
         try:
             data = json.loads(payload)
         except ValueError as error:
@@ -267,6 +268,10 @@ class DealerLeadIntake(models.Model):
                                            error=error)) from None
         if not isinstance(data, dict):
             raise IntakeRefused(self.env._("The JSON body must be an object."))
+        return data
+
+    def _dealer_parse_json(self, payload):
+        data = self._dealer_json_object(payload)
         customer = data.get("customer") or {}
         if not isinstance(customer, dict):
             raise IntakeRefused(self.env._("'customer' must be an object."))
@@ -330,11 +335,7 @@ class DealerLeadIntake(models.Model):
 
     def _dealer_parse_sms(self, payload):
         """A first text from an unknown number (kept by ``dealer.sms.inbound``)."""
-        try:
-            data = json.loads(payload)
-        except ValueError as error:
-            raise IntakeRefused(self.env._("The text could not be read: %(error)s",
-                                           error=error)) from None
+        data = self._dealer_json_object(payload)
         media = [str(url) for url in data.get("media") or []]
         comments = "\n".join([str(data.get("body") or ""), *media]).strip()
         return {

@@ -26,21 +26,12 @@ class SegmentInfo(NamedTuple):
     ucs2_chars: str  # the characters that forced UCS-2, in order of appearance
 
 
-def _gsm7_segments(units_per_char):
-    """Parts of a multipart GSM-7 text: an escape pair never straddles two parts."""
+def _parts(units_per_char, per_part):
+    """Parts of a multipart text: a character never straddles two parts (a GSM-7 escape pair,
+    a UTF-16 surrogate pair for an emoji)."""
     parts, used = 1, 0
     for units in units_per_char:
-        if used + units > GSM7_PART:
-            parts, used = parts + 1, 0
-        used += units
-    return parts
-
-
-def _ucs2_segments(units_per_char):
-    """Parts of a multipart UCS-2 text: a surrogate pair (emoji) never straddles two parts."""
-    parts, used = 1, 0
-    for units in units_per_char:
-        if used + units > UCS2_PART:
+        if used + units > per_part:
             parts, used = parts + 1, 0
         used += units
     return parts
@@ -57,10 +48,10 @@ def sms_segments(text):
             return SegmentInfo("GSM-7", 0, 0, GSM7_SINGLE, "")
         if units <= GSM7_SINGLE:
             return SegmentInfo("GSM-7", units, 1, GSM7_SINGLE, "")
-        return SegmentInfo("GSM-7", units, _gsm7_segments(per_char), GSM7_PART, "")
+        return SegmentInfo("GSM-7", units, _parts(per_char, GSM7_PART), GSM7_PART, "")
     per_char = [2 if ord(char) > 0xFFFF else 1 for char in text]
     units = sum(per_char)
     unique = "".join(dict.fromkeys(forcing))
     if units <= UCS2_SINGLE:
         return SegmentInfo("UCS-2", units, 1, UCS2_SINGLE, unique)
-    return SegmentInfo("UCS-2", units, _ucs2_segments(per_char), UCS2_PART, unique)
+    return SegmentInfo("UCS-2", units, _parts(per_char, UCS2_PART), UCS2_PART, unique)
