@@ -43,6 +43,7 @@ class DealerSmsInbound(models.Model):
         ("posted", "Posted"),
         ("keyword", "Keyword"),
         ("lead", "New Lead"),
+        ("staff", "From Staff"),
         ("quarantined", "Quarantined"),
     ], required=True, default="received", readonly=True, index=True)
     keyword = fields.Selection(
@@ -160,6 +161,13 @@ class DealerSmsInbound(models.Model):
         return self.env["res.partner"].search(
             [("phone_sanitized", "=", self.from_number)], order="id desc", limit=1)
 
+    def _dealer_find_staff(self):
+        """Internal users whose lead-alert mobile is the sender's number."""
+        users = self.env["res.users"].sudo().search([("dealer_alert_mobile", "!=", False),
+                                                     ("share", "=", False)])
+        return users.filtered(lambda user: self._dealer_e164(
+            user.dealer_alert_mobile) == self.from_number)
+
     def _dealer_obey_keyword(self):
         kind, lang = sms_keywords.classify(self.body)
         if not kind or not self.from_number:
@@ -217,6 +225,11 @@ class DealerSmsInbound(models.Model):
             return
         if self.keyword:
             self.state = "keyword"
+            return
+        if self._dealer_find_staff():
+            # a salesperson answering a lead alert on their own mobile is not a new customer
+            self.write({"state": "staff", "reason": self.env._(
+                "Sent from a staff member's alert mobile: no lead created.")})
             return
         self._dealer_create_lead()
 

@@ -78,6 +78,11 @@ class TestInboundText(DealerTextingCommon):
         inbound = self._receive("Hi, is the 2024 Civic still available?", sender=STRANGER)
         self.assertEqual(inbound.lead_id.lang_id.code, "en_US")
 
+    def test_salesperson_replying_to_an_alert_opens_no_lead(self):
+        inbound = self._receive("ok je la rappelle", sender="+1 (514) 555-0101")
+        self.assertEqual(inbound.state, "staff")
+        self.assertFalse(self.env["crm.lead"].search([("phone_sanitized", "=", "+15145550101")]))
+
     def test_same_message_sid_twice_posts_once(self):
         first = self._receive("Bonjour", sid="SMduplicate0000000000000000000000")
         count = len(self.customer_lead.message_ids)
