@@ -37,6 +37,10 @@ class DealerSequenceStep(models.Model):
         "sms.template", string="Text (French)", domain=[("model", "=", "crm.lead")])
     sms_template_en_id = fields.Many2one(
         "sms.template", string="Text (English)", domain=[("model", "=", "crm.lead")])
+    sms_fr_segments = fields.Integer(
+        string="Segments (French)", related="sms_template_fr_id.dealer_sms_segments")
+    sms_en_segments = fields.Integer(
+        string="Segments (English)", related="sms_template_en_id.dealer_sms_segments")
     mail_template_fr_id = fields.Many2one(
         "mail.template", string="E-mail (French)", domain=[("model", "=", "crm.lead")])
     mail_template_en_id = fields.Many2one(

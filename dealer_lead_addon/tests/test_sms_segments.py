@@ -64,3 +64,16 @@ class TestSmsSegments(TransactionCase):
             for lang in ("fr", "en"):
                 template = self.env.ref(f"dealer_lead_addon.sms_template_keyword_{kind}_{lang}")
                 self.assertEqual(template.dealer_sms_encoding, "GSM-7", template.name)
+
+    def test_sequence_step_shows_the_segments_of_its_texts(self):
+        lead_model = self.env["ir.model"]._get_id("crm.lead")
+        fr, en = self.env["sms.template"].create([
+            {"name": "FR", "model_id": lead_model, "body": "Ça vous intéresse toujours?"},
+            {"name": "EN", "model_id": lead_model, "body": "Still interested?"}])
+        step = self.env["dealer.sequence.step"].create({
+            "sequence_id": self.env["dealer.sequence"].create({"name": "Suivi"}).id,
+            "name": "Texto", "channel": "sms", "sms_template_fr_id": fr.id,
+            "sms_template_en_id": en.id})
+        self.assertEqual((step.sms_fr_segments, step.sms_en_segments), (1, 1))
+        fr.body = "Ç" + "a" * 160
+        self.assertEqual(step.sms_fr_segments, 2)
