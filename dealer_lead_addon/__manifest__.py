@@ -38,6 +38,7 @@
         "security/dealer_texting_security.xml",
         "data/sms_template_keyword_data.xml",
         "data/dealer_texting_data.xml",
+        "wizards/dealer_consent_record_views.xml",
         "views/dealer_texting_views.xml",
         "views/sms_template_views.xml",
     ],

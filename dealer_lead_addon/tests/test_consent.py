@@ -181,3 +181,38 @@ class TestTwilioOptOutErrors(DealerTextingCommon):
         tracker = self.env["sms.tracker"].sudo().create({"sms_uuid": sms.uuid})
         tracker._action_update_from_twilio_error("failed", "21610", "Unsubscribed recipient")
         self.assertTrue(self._blacklisted(CUSTOMER))
+
+
+@tagged("post_install", "-at_install")
+class TestRecordConsentWizard(DealerTextingCommon):
+    """A salesperson records what the customer agreed to in person, with the exact words."""
+
+    def _wizard(self, **vals):
+        return self.env["dealer.consent.record"].with_user(self.sales_1).with_context(
+            active_id=self.customer_lead.id).create(vals)
+
+    def test_wizard_proposes_the_consent_text_in_the_customers_language(self):
+        wizard = self._wizard(marketing=True)
+        self.assertEqual((wizard.phone, wizard.lang), (CUSTOMER, "fr"))
+        self.assertIn("J'accepte de recevoir des textos", wizard.consent_text)
+        self.assertIn("leurs offres et promotions", wizard.consent_text)
+
+    def test_express_consent_recorded_in_person_allows_marketing(self):
+        self._wizard(marketing=True).action_record()
+        record = self.customer_lead.dealer_consent_ids.filtered(
+            lambda c: c.purpose == "marketing")
+        self.assertEqual((record.kind, record.lang, record.recorded_by_id),
+                         ("express", "fr_CA", self.sales_1))
+        self.assertIn(CUSTOMER, self.env["dealer.consent"]._dealer_valid_contacts(
+            "marketing", phones=[CUSTOMER]))
+
+    def test_withdrawal_recorded_in_person_blocks_marketing(self):
+        self._wizard(marketing=True).action_record()
+        self._wizard(kind="withdrawn", sales=False, service=False, marketing=True,
+                     source="Phone call").action_record()
+        self.assertNotIn(CUSTOMER, self.env["dealer.consent"]._dealer_valid_contacts(
+            "marketing", phones=[CUSTOMER]))
+
+    def test_consent_without_purpose_is_refused_with_a_reason(self):
+        with self.assertRaises(UserError):
+            self._wizard(sales=False, service=False).action_record()
