@@ -74,6 +74,8 @@ cat <<EOF
       samuel.chen@autoboreal.example      salesperson (English)
       patrick.bouchard@autoboreal.example service advisor
     Video gateway:               http://127.0.0.1:$GATEWAY_PORT/healthz
+    Inbound texts (Twilio webhook, once Twilio is configured and Odoo is public):
+                                 http://127.0.0.1:$ODOO_PORT/dealer_lead/sms/inbound
   Ctrl-C stops both.
 
 EOF
