@@ -164,6 +164,7 @@ class DealerConsent(models.Model):
         Blacklist = self.env["phone.blacklist"].sudo()
         before = set(Blacklist.search([("number", "in", numbers)]).mapped("number"))
         Blacklist._add(numbers, message=self.env._("Opted out: %(how)s", how=source))
+        # sudo: every lead with the number leaves its sequence, whoever owns it
         leads = self.env["crm.lead"].sudo().search([("phone_sanitized", "in", numbers)])
         for number in numbers:
             lead = leads.filtered(lambda lead, n=number: lead.phone_sanitized == n)[:1]

@@ -77,6 +77,7 @@ class DealerSlaPolicy(models.Model):
         """New response times apply to the clocks already running, not only to new ones."""
         result = super().write(vals)
         if PLANNING_FIELDS.intersection(vals):
+            # sudo: clocks are system records, read-only even for the manager editing the policy
             self.env["dealer.response.clock"].sudo().search([
                 ("policy_id", "in", self.ids), ("state", "=", "running"),
             ])._dealer_replan()

@@ -92,6 +92,7 @@ class DealerSmsInbound(models.Model):
         :return: ``(inbound, is_new)``
         """
         sid = params.get("MessageSid") or params.get("SmsMessageSid")
+        # sudo: the signature was checked; inbound texts are system records
         Inbound = self.sudo().with_context(mail_create_nolog=True)
         existing = Inbound.search([("message_sid", "=", sid)], limit=1)
         if existing:
@@ -163,6 +164,7 @@ class DealerSmsInbound(models.Model):
 
     def _dealer_find_staff(self):
         """Internal users whose lead-alert mobile is the sender's number."""
+        # sudo: only the alert mobiles are compared, nothing is returned to the sender
         users = self.env["res.users"].sudo().search([("dealer_alert_mobile", "!=", False),
                                                      ("share", "=", False)])
         return users.filtered(lambda user: self._dealer_e164(
@@ -269,6 +271,7 @@ class DealerSmsInbound(models.Model):
         payload = {"from": self.from_number, "body": self.body,
                    "media": [url for url in (self.media_urls or "").split("\n") if url]}
         team = self._dealer_twilio_number(self._dealer_e164(self.to_number)).dealer_team_id
+        # sudo: intake records are system records, created by every channel's gateway user
         Intake = self.env["dealer.lead.intake"].sudo().with_context(mail_create_nolog=True)
         intake = Intake.create({
             "channel": "sms",

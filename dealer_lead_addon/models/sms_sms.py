@@ -188,6 +188,7 @@ class SmsSms(models.Model):
         address = self.partner_id
         message = self.mail_message_id
         if message.model == "crm.lead" and message.res_id:
+            # sudo: the address only decides the hour a text may leave, whoever sends it
             lead = self.env["crm.lead"].sudo().browse(message.res_id).exists()
             address = address or lead.partner_id or lead
         if address:
