@@ -16,6 +16,8 @@ _logger = logging.getLogger(__name__)
 
 # a text marked as handed to the provider longer ago than this was interrupted mid-send
 IN_FLIGHT_MINUTES = 10
+# a customer who texted us this recently gets our replies at once, even in quiet hours
+LIVE_CONVERSATION_MINUTES = 30
 
 
 class SmsSms(models.Model):
@@ -160,8 +162,11 @@ class SmsSms(models.Model):
         now = fields.Datetime.now()
         held = self.browse()
         wake_at = None
+        in_conversation = self._dealer_numbers_in_conversation(now)
         for sms in self.filtered(lambda s: not s.dealer_urgent
-                                 and s.dealer_purpose not in QUIET_HOURS_EXEMPT):
+                                 and s.dealer_purpose not in QUIET_HOURS_EXEMPT
+                                 and not (s.number in in_conversation
+                                          and s.dealer_purpose != "marketing")):
             company = sms._get_sms_company()
             allowed = quiet_hours.next_allowed(
                 now, sms._dealer_recipient_timezones(), company.dealer_quiet_hour_start,
@@ -173,6 +178,16 @@ class SmsSms(models.Model):
         if wake_at:
             self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger(at=wake_at)
         return held
+
+    def _dealer_numbers_in_conversation(self, now):
+        """Numbers that texted us in the last minutes: the customer is waiting for the answer,
+        a reply is not held by quiet hours (a promotion still is)."""
+        since = fields.Datetime.subtract(now, minutes=LIVE_CONVERSATION_MINUTES)
+        # sudo: only whether the number wrote recently is read
+        inbound = self.env["dealer.sms.inbound"].sudo().search_fetch(
+            [("from_number", "in", self.mapped("number")), ("received_at", ">=", since)],
+            ["from_number"])
+        return set(inbound.mapped("from_number"))
 
     def _dealer_recipient_timezones(self):
         """Where the recipient may be: the number's region and the customer's address (the

@@ -173,6 +173,34 @@ class TestQuietHoursGuard(DealerTextingCommon):
             sms.send()
         self.assertEqual(sms.dealer_not_before, datetime(2026, 11, 24, 15, 0))
 
+    def _customer_texted_at(self, at):
+        with self._frozen(at):
+            self._receive("Êtes-vous encore ouverts?")
+        type(self).twilio_requests = []
+
+    def test_reply_to_a_customer_who_just_texted_is_not_held(self):
+        self._customer_texted_at(MONTREAL_2230)
+        with self._frozen(datetime(2026, 11, 24, 3, 40)):  # ten minutes later
+            self.customer_lead._message_sms("Oui, jusqu'à 23 h!", sms_numbers=[CUSTOMER],
+                                            put_in_queue=False)
+        self.assertEqual(self._sent_numbers(), [CUSTOMER])
+
+    def test_reply_long_after_the_customers_text_is_held(self):
+        self._customer_texted_at(MONTREAL_2230)
+        with self._frozen(datetime(2026, 11, 24, 4, 30)):  # an hour later
+            self.customer_lead._message_sms("Toujours là?", sms_numbers=[CUSTOMER],
+                                            put_in_queue=False)
+        self.assertEqual(self._sent_numbers(), [])
+
+    def test_promotion_to_a_customer_who_just_texted_is_still_held(self):
+        self.env["dealer.consent"]._dealer_record("express", ["marketing"], phone=CUSTOMER,
+                                                  source="test", at=datetime(2026, 1, 1))
+        self._customer_texted_at(MONTREAL_2230)
+        sms = self._night_text(dealer_purpose="marketing")
+        with self._frozen(datetime(2026, 11, 24, 3, 40)):
+            sms.send()
+        self.assertEqual(self._sent_numbers(), [])
+
     def test_live_acknowledgement_is_not_held(self):
         lead = self.env["crm.lead"].with_context(dealer_intake_skip=True).create({
             "name": "Nuit", "contact_name": "Noa", "phone": "+15145550166",
