@@ -1,3 +1,5 @@
+import re
+
 from odoo import api, models
 
 from ..tools.postcommit import call_after_commit
@@ -11,6 +13,11 @@ DEALER_PURPOSES = [
     ("transactional", "Transactional"),
     ("keyword", "Keyword Reply"),
 ]
+# how a commercial text tells the customer to opt out (CASL and the carriers require it);
+# written out per customer language, like the customer templates, so that a French customer
+# reads French whether or not the French translation is loaded in the database
+OPT_OUT_NOTICE = {"fr": "ARRET pour vous désabonner.", "en": "Reply STOP to opt out."}
+OPT_OUT_WORD = re.compile(r"\b(STOP|ARRET|ARRÊT)\b", re.IGNORECASE)
 # purposes never held by quiet hours: alerts to our own staff, and the answers to a customer's
 # STOP/HELP (carrier rules want them at once)
 QUIET_HOURS_EXEMPT = ("staff", "keyword")
@@ -91,6 +98,13 @@ class DealerOutbound(models.AbstractModel):
         code = "fr_CA" if lang == "fr" else "en_US"
         return template.with_context(lang=code)._render_field(
             "body", record.ids, compute_lang=False)[record.id]
+
+    @api.model
+    def _with_opt_out_notice(self, body, lang):
+        """``body`` ending with how to opt out, unless it says it already."""
+        if OPT_OUT_WORD.search(body or ""):
+            return body
+        return f"{(body or '').rstrip()} {OPT_OUT_NOTICE[lang]}"
 
     @api.model
     def _send_mail(self, record, template, *, purpose, automated=True, partner=None):

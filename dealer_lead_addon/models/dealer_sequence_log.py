@@ -124,9 +124,10 @@ class DealerSequenceLog(models.Model):
         if self._dealer_consent_missing(phone=number):
             return self._dealer_skip(self.env._("no valid consent for this kind of text"))
         lang = lead._dealer_customer_lang()
-        body = self.env["dealer.outbound"]._render_sms(
-            self.step_id._dealer_template(lang), lead, lang)
-        sms = self.env["dealer.outbound"]._send_sms(
+        Outbound = self.env["dealer.outbound"]
+        body = Outbound._with_opt_out_notice(
+            Outbound._render_sms(self.step_id._dealer_template(lang), lead, lang), lang)
+        sms = Outbound._send_sms(
             lead, body, purpose=self.step_id.purpose, number=number,
             partner=lead.partner_id or None)
         return {"state": "sent", "message_id": sms.mail_message_id[:1].id}

@@ -176,12 +176,19 @@ class TestFollowUpSequences(DealerTextingCommon):
         self.assertEqual(self._sent_numbers(), [])
         self.assertEqual(sms.state, "outgoing")
 
-    def test_text_follows_the_customers_language(self):
+    def test_text_follows_the_customers_language_and_says_how_to_opt_out(self):
         french, english = self._inquiry(), self._inquiry(number=EN_NUMBER, lang="en_US")
         self._run_due(STEP_1_DUE)
         self.assertEqual(self._follow_up_texts(french).body,
-                         "Bonjour Camille, toujours intéressé(e)?")
-        self.assertEqual(self._follow_up_texts(english).body, "Hi Camille, still interested?")
+                         "Bonjour Camille, toujours intéressé(e)? ARRET pour vous désabonner.")
+        self.assertEqual(self._follow_up_texts(english).body,
+                         "Hi Camille, still interested? Reply STOP to opt out.")
+
+    def test_text_that_says_how_to_opt_out_is_left_as_written(self):
+        self.sequence.step_ids[0].sms_template_fr_id.body = "Toujours intéressé(e)? STOP = fin"
+        lead = self._inquiry()
+        self._run_due(STEP_1_DUE)
+        self.assertEqual(self._follow_up_texts(lead).body, "Toujours intéressé(e)? STOP = fin")
 
     def test_next_step_is_planned_in_business_time_after_a_step(self):
         lead = self._inquiry()
