@@ -1,3 +1,4 @@
 from . import intake
 from . import sms
+from . import unsubscribe
 from . import video

@@ -1,6 +1,9 @@
+from datetime import UTC, timedelta
+from urllib.parse import urlencode
+
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 
@@ -21,6 +24,9 @@ IMPLIED_DURATION = {
     "implied_inquiry": relativedelta(months=6),
     "implied_purchase": relativedelta(years=2),
 }
+# CASL s. 11(3): the unsubscribe mechanism must work for at least 60 days after the message
+UNSUBSCRIBE_LINK_DAYS = 90
+UNSUBSCRIBE_SCOPE = "dealer_lead_addon-unsubscribe"
 # purposes whose messages need a valid consent at the moment they are sent; the first
 # answer to an inquiry ('ack'), service and keyword replies do not
 PURPOSES_NEEDING_CONSENT = ("sales", "marketing")
@@ -182,3 +188,48 @@ class DealerConsent(models.Model):
             [number], message=self.env._("Opted in again: %(how)s", how=source))
         self._dealer_record("express", ["sales", "service"], phone=number, source=source,
                             text=text, lang=lang, lead=lead)
+
+    # ------------------------------------------------------------
+    # Opt-out of an e-mail address (unsubscribe link)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _dealer_unsubscribe_signature(self, email, expires):
+        # sudo: reads database.secret, the key of the signature
+        return tools.hmac(self.env(su=True), UNSUBSCRIBE_SCOPE, f"{email}|{expires}")
+
+    @api.model
+    def _dealer_unsubscribe_url(self, email, lang):
+        """A signed link that lets ``email`` opt out of our e-mails, valid 90 days."""
+        expires = int((fields.Datetime.now() + timedelta(days=UNSUBSCRIBE_LINK_DAYS)).replace(
+            tzinfo=UTC).timestamp())
+        query = urlencode({"email": email, "expires": expires, "lang": lang,
+                           "token": self._dealer_unsubscribe_signature(email, expires)})
+        return f"{self.get_base_url()}/dealer_lead/unsubscribe?{query}"
+
+    @api.model
+    def _dealer_unsubscribe_refusal(self, email, expires, token):
+        """Why an unsubscribe link is refused ('forged' or 'expired'), or None if valid."""
+        try:
+            expires = int(expires or 0)
+        except ValueError:
+            return "forged"
+        expected = self._dealer_unsubscribe_signature(email or "", expires)
+        if not email or not token or not tools.consteq(expected, token):
+            return "forged"
+        if expires < fields.Datetime.now().replace(tzinfo=UTC).timestamp():
+            return "expired"
+        return None
+
+    @api.model
+    def _dealer_opt_out_email(self, email, *, source, lang=False):
+        """Opt ``email`` out of our e-mails at once: Odoo's opt-out list, a withdrawal per
+        purpose, and its leads leave their sequences."""
+        # sudo: opting out is the customer's right, relayed by a public link
+        self.env["mail.blacklist"].sudo()._add(email, message=self.env._(
+            "Opted out: %(how)s", how=source))
+        # sudo: every lead with the address leaves its sequence, whoever owns it
+        leads = self.env["crm.lead"].sudo().search([("email_normalized", "=", email)])
+        self._dealer_record("withdrawn", [key for key, _label in CONSENT_PURPOSES],
+                            email=email, source=source, lang=lang, lead=leads[:1])
+        leads._dealer_sequence_stop("opted_out")

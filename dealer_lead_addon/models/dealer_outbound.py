@@ -1,5 +1,7 @@
 import re
 
+from markupsafe import Markup
+
 from odoo import api, models
 
 from ..tools.postcommit import call_after_commit
@@ -17,6 +19,10 @@ DEALER_PURPOSES = [
 # written out per customer language, like the customer templates, so that a French customer
 # reads French whether or not the French translation is loaded in the database
 OPT_OUT_NOTICE = {"fr": "ARRET pour vous désabonner.", "en": "Reply STOP to opt out."}
+UNSUBSCRIBE_FOOTER = {
+    "fr": ("Vous ne voulez plus recevoir nos courriels?", "Se désabonner"),
+    "en": ("No longer want our e-mails?", "Unsubscribe"),
+}
 OPT_OUT_WORD = re.compile(r"\b(STOP|ARRET|ARRÊT)\b", re.IGNORECASE)
 # purposes never held by quiet hours: alerts to our own staff, and the answers to a customer's
 # STOP/HELP (carrier rules want them at once)
@@ -119,9 +125,26 @@ class DealerOutbound(models.AbstractModel):
             record.id, force_send=False, email_layout_xmlid="mail.mail_notification_light",
         )
         mails = self.env["mail.mail"].sudo().browse(mail_id)
+        if purpose in ("sales", "marketing"):
+            self._add_unsubscribe_footer(mails, record)
         # like the texts: out right after commit, the mail queue cron stays the safety net
         call_after_commit(self.env, mails, "_dealer_send_now")
         return mails
+
+    @api.model
+    def _add_unsubscribe_footer(self, mails, record):
+        """Commercial e-mails end with a one-click way out (CASL): a signed link to
+        ``/dealer_lead/unsubscribe`` in the customer's language."""
+        email = record.email_normalized if "email_normalized" in record else False
+        if not email:
+            return
+        lang = record._dealer_customer_lang() if record._name == "crm.lead" else "fr"
+        url = self.env["dealer.consent"]._dealer_unsubscribe_url(email, lang)
+        footer = Markup(
+            '<p style="font-size:12px;color:#777;">%s <a href="%s">%s</a></p>') % (
+            UNSUBSCRIBE_FOOTER[lang][0], url, UNSUBSCRIBE_FOOTER[lang][1])
+        for mail in mails:
+            mail.body_html = Markup(mail.body_html or "") + footer
 
     @api.model
     def _send_sms_after_commit(self, sms):

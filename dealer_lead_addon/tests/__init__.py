@@ -21,3 +21,4 @@ from . import test_sms_status_http
 from . import test_sequences
 from . import test_send_guard
 from . import test_sms_segments
+from . import test_unsubscribe_http
