@@ -437,9 +437,10 @@ class CrmLead(models.Model):
         for lead in self.filtered(lambda lead: lead.active and lead.won_status == "pending"):
             if lead.dealer_sequence_enrollment_ids.filtered(lambda e: e.state == "running"):
                 continue
-            chosen = sequence or self.env["dealer.sequence"]._dealer_find_for(lead)
+            # sudo: enrolling is part of intake, which may run as a website visitor or the
+            # gateway user; sequences are configuration they cannot read
+            chosen = sequence or self.env["dealer.sequence"].sudo()._dealer_find_for(lead)
             if chosen:
-                # sudo: enrolling is part of intake, which may run as the gateway user
                 enrollments |= Enrollment.sudo()._dealer_enroll(lead, chosen)
         return enrollments
 
