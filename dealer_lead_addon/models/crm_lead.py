@@ -239,12 +239,12 @@ class CrmLead(models.Model):
             "phone": self.phone or "-",
             "link": self._dealer_link(),
         }
+        _ = self._dealer_staff_env(user)._  # the salesperson's language, not the sender's
         if duplicate:
-            body = self.env._("Repeat inquiry from %(customer)s (%(vehicle)s). %(phone)s "
-                              "%(link)s", **values)
+            body = _("Repeat inquiry from %(customer)s (%(vehicle)s). %(phone)s %(link)s",
+                     **values)
         else:
-            body = self.env._("New lead: %(customer)s, %(vehicle)s. %(phone)s %(link)s",
-                              **values)
+            body = _("New lead: %(customer)s, %(vehicle)s. %(phone)s %(link)s", **values)
         if user.dealer_alert_mobile:
             self.env["dealer.outbound"]._send_sms(
                 self, body, purpose="staff", number=user.dealer_alert_mobile,
@@ -252,9 +252,14 @@ class CrmLead(models.Model):
         # sudo: the gateway user may not see the salesperson's partner
         self.sudo().message_notify(
             partner_ids=user.partner_id.ids, body=body,
-            subject=self.env._("Lead for you: %(customer)s", **values),
-            model_description=self.env._("Lead"),
+            subject=_("Lead for you: %(customer)s", **values),
+            model_description=_("Lead"),
         )
+
+    @api.model
+    def _dealer_staff_env(self, user):
+        """An environment in ``user``'s language, for the alerts written to them."""
+        return self.env(context=dict(self.env.context, lang=user.lang or self.env.lang))
 
     def _dealer_ack_send(self):
         """Acknowledge a new inquiry by SMS and/or e-mail in the customer's language, with the

@@ -254,25 +254,27 @@ class DealerResponseClock(models.Model):
             return  # the cron ran late: the overdue alert follows at once, no warning first
         lead = self.lead_id
         minutes = max(round((self.deadline - now).total_seconds() / 60), 0)
-        body = self.env._("%(minutes)s min left to answer %(customer)s. %(link)s",
-                          minutes=minutes, customer=lead._dealer_sla_customer(),
-                          link=lead._dealer_link())
+        body = lead._dealer_staff_env(lead.user_id)._(
+            "%(minutes)s min left to answer %(customer)s. %(link)s", minutes=minutes,
+            customer=lead._dealer_sla_customer(), link=lead._dealer_link())
         self._dealer_alert(lead.user_id, body, activity=False)
 
     def _dealer_step_salesperson(self, now):
         lead = self.lead_id
-        body = self.env._("Overdue: %(customer)s is waiting for your answer. %(link)s",
-                          customer=lead._dealer_sla_customer(), link=lead._dealer_link())
+        body = lead._dealer_staff_env(lead.user_id)._(
+            "Overdue: %(customer)s is waiting for your answer. %(link)s",
+            customer=lead._dealer_sla_customer(), link=lead._dealer_link())
         self._dealer_alert(lead.user_id, body)
 
     def _dealer_step_manager(self, now):
         lead = self.lead_id
         manager = self.policy_id._dealer_manager(lead)
-        body = self.env._(
+        _ = lead._dealer_staff_env(manager)._
+        body = _(
             "SLA missed: %(customer)s has waited %(minutes)s min, %(user)s has not answered. "
             "%(link)s", customer=lead._dealer_sla_customer(),
             minutes=round((now - self.started_at).total_seconds() / 60),
-            user=lead.user_id.name or self.env._("nobody"), link=lead._dealer_link())
+            user=lead.user_id.name or _("nobody"), link=lead._dealer_link())
         self._dealer_alert(manager, body)
 
     def _dealer_step_reassign(self, now):
@@ -290,8 +292,9 @@ class DealerResponseClock(models.Model):
         lead._message_log(body=self.env._(
             "SLA missed: lead reassigned from %(previous)s to %(user)s.",
             previous=previous.name or "-", user=user.name))
-        body = self.env._("Lead reassigned to you, answer now: %(customer)s. %(link)s",
-                          customer=lead._dealer_sla_customer(), link=lead._dealer_link())
+        body = lead._dealer_staff_env(user)._(
+            "Lead reassigned to you, answer now: %(customer)s. %(link)s",
+            customer=lead._dealer_sla_customer(), link=lead._dealer_link())
         self._dealer_alert(user, body)
 
     def _dealer_alert(self, user, body, activity=True):

@@ -260,8 +260,8 @@ class DealerSmsInbound(models.Model):
             name = (record._dealer_customer_name() if record._name == "crm.lead"
                     else partner.name) or self.from_number
             self.env["dealer.outbound"]._send_sms(
-                record, self.env._("Text from %(name)s: %(body)s", name=name,
-                                   body=(self.body or "")[:100]),
+                record, self.env["crm.lead"]._dealer_staff_env(salesperson)._(
+                    "Text from %(name)s: %(body)s", name=name, body=(self.body or "")[:100]),
                 purpose="staff", number=salesperson.dealer_alert_mobile,
                 partner=salesperson.partner_id)
         return message

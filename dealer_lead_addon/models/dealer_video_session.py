@@ -160,7 +160,7 @@ class DealerVideoSession(models.Model):
         lead = self.lead_id
         customer = self.customer_name or lead.contact_name or lead.partner_name or ""
         seconds = self._dealer_param("video_ring_seconds", 90)
-        body = self.env._(
+        body = lead._dealer_staff_env(user)._(
             "%(customer)s is waiting for you on live video (lead %(lead)s). Join within "
             "%(seconds)s s: %(link)s",
             customer=customer, lead=lead.name, seconds=seconds,

@@ -103,6 +103,15 @@ class TestAcknowledgement(DealerIntakeCommon):
             ("partner_ids", "in", lead.user_id.partner_id.ids)])
         self.assertTrue(notified)
 
+    def test_alert_is_written_in_the_salespersons_language(self):
+        self.env["res.lang"]._activate_lang("fr_CA")
+        self.env["ir.module.module"]._load_module_terms(["dealer_lead_addon"], ["fr_CA"])
+        (self.sales_1 | self.sales_2).write({"lang": "fr_CA"})
+        lead = self._receive(fixture("adf_standard.xml"))
+        alert = self.env["sms.sms"].sudo().search([
+            ("number", "=", lead.user_id.dealer_alert_mobile), ("dealer_purpose", "=", "staff")])
+        self.assertTrue(alert.body.startswith("Nouvelle piste : Geneviève Tremblay"), alert.body)
+
     def test_duplicate_alerts_the_salesperson_again(self):
         lead = self._receive(fixture("adf_standard.xml"))
         self._receive(fixture("adf_standard.xml").replace("AT-100234", "AT-7"), subject="Dup")
