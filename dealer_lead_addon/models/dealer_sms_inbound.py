@@ -214,7 +214,8 @@ class DealerSmsInbound(models.Model):
         """Post the text where the conversation lives, or open a lead."""
         lead = self._dealer_find_lead()
         if lead:
-            self._dealer_post_on(lead, lead.user_id)
+            # nobody owns the lead: its team leader hears about the text
+            self._dealer_post_on(lead, lead.user_id or lead.team_id.user_id)
             self.write({"state": "keyword" if self.keyword else "posted", "lead_id": lead.id})
             if not self.keyword:
                 lead._dealer_customer_engaged("sms", self.posted_message_id)

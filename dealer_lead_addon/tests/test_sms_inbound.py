@@ -21,6 +21,11 @@ class TestInboundText(DealerTextingCommon):
         inbound = self._receive("Bonjour Marc")
         self.assertIn(self.sales_1.partner_id, inbound.posted_message_id.partner_ids)
 
+    def test_text_on_an_unassigned_lead_notifies_the_team_leader(self):
+        self.customer_lead.user_id = False
+        inbound = self._receive("Quelqu'un peut me répondre?")
+        self.assertIn(self.team.user_id.partner_id, inbound.posted_message_id.partner_ids)
+
     def test_text_alerts_the_salesperson_on_their_mobile(self):
         self._receive("Avez-vous reçu mon échange?")
         alert = self._texts_to("+15145550101")
