@@ -115,7 +115,7 @@ class DealerLeadIntake(models.Model):
         """
         raw = self.env.context.get("dealer_raw_email")
         source = self.env["dealer.lead.source"]._dealer_match_email(msg_dict.get("email_from"))
-        intake = self.with_context(mail_create_nolog=True).create({
+        intake = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create({
             "channel": "email",
             "source_id": source.id,
             "company_id": (source.company_id or self.env.company).id,
@@ -152,7 +152,7 @@ class DealerLeadIntake(models.Model):
             'quarantined'
         """
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-        intake = self.with_context(mail_create_nolog=True).create({
+        intake = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create({
             "channel": "http",
             "source_id": source.id,
             "company_id": source.company_id.id,
@@ -173,7 +173,7 @@ class DealerLeadIntake(models.Model):
         leads = leads.filtered(lambda lead: lead.active and lead.type)
         if not leads:
             return
-        self.sudo().with_context(mail_create_nolog=True).create([{
+        self.sudo().with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create([{
             "channel": channel,
             "state": "created",
             "lead_id": lead.id,

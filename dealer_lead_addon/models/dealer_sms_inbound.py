@@ -93,7 +93,7 @@ class DealerSmsInbound(models.Model):
         """
         sid = params.get("MessageSid") or params.get("SmsMessageSid")
         # sudo: the signature was checked; inbound texts are system records
-        Inbound = self.sudo().with_context(mail_create_nolog=True)
+        Inbound = self.sudo().with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
         existing = Inbound.search([("message_sid", "=", sid)], limit=1)
         if existing:
             return existing, False
@@ -273,7 +273,8 @@ class DealerSmsInbound(models.Model):
                    "media": [url for url in (self.media_urls or "").split("\n") if url]}
         team = self._dealer_twilio_number(self._dealer_e164(self.to_number)).dealer_team_id
         # sudo: intake records are system records, created by every channel's gateway user
-        Intake = self.env["dealer.lead.intake"].sudo().with_context(mail_create_nolog=True)
+        Intake = self.env["dealer.lead.intake"].sudo().with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True)
         intake = Intake.create({
             "channel": "sms",
             "company_id": self.company_id.id,
