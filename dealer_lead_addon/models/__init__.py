@@ -4,6 +4,7 @@ from . import dealer_outbound
 from . import mail_mail
 from . import mail_notification
 from . import res_company
+from . import resource_calendar
 from . import res_config_settings
 from . import sms_sms
 from . import crm_team_member

@@ -131,12 +131,7 @@ class DealerSlaPolicy(models.Model):
 
     def _dealer_in_business_hours(self, at):
         """Whether ``at`` falls inside the business hours (always True around the clock)."""
-        calendar = self.calendar_id or self.team_id._dealer_calendar()
-        if not calendar:
-            return True
-        start = at.replace(tzinfo=UTC)
-        return bool(list(calendar._work_intervals_batch(start, start + timedelta(minutes=1))[
-            False]))
+        return (self.calendar_id or self.team_id._dealer_calendar())._dealer_is_open(at)
 
     def _dealer_manager(self, lead):
         self.ensure_one()
