@@ -67,6 +67,11 @@ DATE_FORMATS = (
 )
 
 
+def _lt(message):
+    """Mark ``message`` for Odoo's term export; the caller translates it when rendering."""
+    return message
+
+
 class AdfError(ValueError):
     """The input cannot become a lead; ``str(error)`` is the reason (English).
 
@@ -145,7 +150,7 @@ def _sanitize(block):
     """Make a provider's ADF block well-formed without changing its meaning."""
     if DOCTYPE_RE.search(block):
         # a DOCTYPE inside an inquiry can only define entities: never expand them
-        raise AdfError("The ADF document declares a DOCTYPE (entities are refused).",
+        raise AdfError(_lt("The ADF document declares a DOCTYPE (entities are refused)."),
                        code="adf_entities")
     block = _remove_spans(block, "<?", "?>")
     # protect CDATA sections from the ampersand repair (callers refuse NUL characters)
@@ -175,26 +180,26 @@ def parse_adf_root(block):
     tag and attribute names lower-cased.
     """
     if len(block.encode("utf-8", "replace")) > MAX_ADF_BYTES:
-        raise AdfError("The ADF document is larger than %(size)s KiB.", code="adf_too_large",
+        raise AdfError(_lt("The ADF document is larger than %(size)s KiB."), code="adf_too_large",
                        size=MAX_ADF_BYTES // 1024)
     clean = _sanitize(block)
     try:
         root = etree.fromstring(clean.encode("utf-8"), parser=_xml_parser())
     except etree.XMLSyntaxError as error:
-        raise AdfError("The ADF document is not well-formed XML: %(detail)s",
+        raise AdfError(_lt("The ADF document is not well-formed XML: %(detail)s"),
                        code="adf_malformed", detail=str(error)) from None
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
         if any(isinstance(child, etree._Entity) for child in element):
-            raise AdfError("The ADF document uses XML entities (refused).",
+            raise AdfError(_lt("The ADF document uses XML entities (refused)."),
                            code="adf_entities")
         element.tag = etree.QName(element).localname.lower()
         for key in list(element.attrib):
             value = element.attrib.pop(key)
             element.attrib[key.lower()] = value
     if root.tag != "adf":
-        raise AdfError("The document root is <%(tag)s>, not <adf>.", code="adf_wrong_root",
+        raise AdfError(_lt("The document root is <%(tag)s>, not <adf>."), code="adf_wrong_root",
                        tag=root.tag[:64])
     return root
 
@@ -421,19 +426,20 @@ def parse_adf(text):
     :raise AdfError: with a readable reason when there is no usable ADF
     """
     if "\x00" in (text or ""):
-        raise AdfError("The document contains a NUL character: it is not text.", code="nul_byte")
+        raise AdfError(_lt("The document contains a NUL character: it is not text."),
+                       code="nul_byte")
     if ENTITY_RE.search(text or "") or ENTITY_RE.search(html.unescape(text or "")):
         # XXE and "billion laughs" both need entity declarations: refuse them outright
-        raise AdfError("The document declares XML entities (refused for safety).",
+        raise AdfError(_lt("The document declares XML entities (refused for safety)."),
                        code="adf_entities")
     block = find_adf(text)
     if not block:
-        raise AdfError("No ADF document (<adf>...</adf>) was found.", code="no_adf")
+        raise AdfError(_lt("No ADF document (<adf>...</adf>) was found."), code="no_adf")
     root = parse_adf_root(block)
     version = adf_version(text) or root.get("version")
     prospects = [_parse_prospect(p, version) for p in root.findall("prospect")]
     if not prospects:
-        raise AdfError("The ADF document has no <prospect>.", code="adf_no_prospect")
+        raise AdfError(_lt("The ADF document has no <prospect>."), code="adf_no_prospect")
     return prospects
 
 

@@ -253,6 +253,16 @@ def read_limited(stream, limit=MAX_BODY_BYTES):
     return data[:limit], size > limit
 
 
+def discard(stream, limit):
+    """Read and drop at most ``limit`` more bytes of ``stream`` (memory stays bounded)."""
+    size = 0
+    while size < limit:
+        chunk = stream.read(min(64 * 1024, limit - size))
+        if not chunk:
+            return
+        size += len(chunk)
+
+
 def too_large(limit_kib):
     return InquiryError("payload_too_large", _lt("The body is larger than %(size)s KiB."),
                         size=limit_kib)
