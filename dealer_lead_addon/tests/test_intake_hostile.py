@@ -3,6 +3,7 @@ import json
 from odoo.tests import HttpCase, tagged
 
 from ..tools.inquiry import MAX_BODY_BYTES
+from .common_intake import OPEN_NOW, DealerIntakeCommon
 
 KEY = "test-key-hostile-0123456789"
 KIB = 1024
@@ -125,3 +126,16 @@ class TestIntakeHostile(HttpCase):
         status, answer = self._post(b"<adf>\x00", key="wrong")
         self.assertEqual((status, answer["error"]), (401, "unauthorized"))
         self.assertEqual(self.env["dealer.lead.intake"].search_count([]), before)
+
+
+@tagged("post_install", "-at_install")
+class TestIntakeEmailHostile(DealerIntakeCommon):
+    """The leads alias uses the same linear ADF detection."""
+
+    def test_unclosed_adf_in_an_email_is_a_plain_email(self):
+        body = "<adf " * 20000 + "\nHello, I would like a test drive please"
+        with self._frozen(OPEN_NOW):
+            self._process_email(self._adf_email(body=body, email_from="ana@example.com"))
+        intake = self._last_intake()
+        self.assertEqual(intake.state, "created", "no ADF: the stock plain e-mail lead")
+        self.assertEqual(intake.lead_id.email_from, "ana@example.com")
