@@ -1,23 +1,45 @@
 import hmac
 import json
 import logging
+from urllib.parse import urlencode
+
+from psycopg2 import OperationalError
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from odoo import http
+from odoo.exceptions import ConcurrencyError
 from odoo.http import request
+
+from ..tools import inquiry as inquiry_tools
 
 _logger = logging.getLogger(__name__)
 
-ACCEPTED_TYPES = ("application/xml", "text/xml", "application/x-adf+xml", "application/json",
-                  "text/plain")
-HARD_MAX_BYTES = 2 * 1024 * 1024
+BODY_KEY = "dealer_lead_addon.intake_body"
+# what is read and dropped after the limit, so that the client sees the 413 instead of a reset
+MAX_DISCARDED_BYTES = 16 * 1024 * 1024
+# the HTTP status of each reason code; any other refusal of the content is 422
+HTTP_STATUS = {
+    "unauthorized": 401,
+    "empty_body": 400,
+    "unreadable_body": 400,
+    "nul_byte": 400,
+    "invalid_encoding": 400,
+    "payload_too_large": 413,
+    "unsupported_media_type": 415,
+    "unsupported_charset": 415,
+    "conflict": 409,
+    "processing_failed": 500,
+}
+PROCESSING_FAILED = ("The inquiry was kept but could not be processed; the dealership was "
+                     "notified.")
 
 
 class DealerLeadIntakeController(http.Controller):
     """``POST /dealer_lead/intake/<source code>``: ADF XML or JSON from a lead provider.
 
     Documented in ``docs/intake-api.md``. Answers 201 (lead created), 200 (repeat of a provider
-    lead id, or attached to the customer's open lead), 4xx with a readable JSON reason; never a
-    traceback.
+    lead id, or attached to the customer's open lead), 4xx with a stable error code and a
+    readable reason; never a traceback. The HTTP status comes from the reason code.
     """
 
     @http.route("/dealer_lead/intake/<string:code>", type="http", auth="public", methods=["POST"],
@@ -25,6 +47,8 @@ class DealerLeadIntakeController(http.Controller):
     def intake(self, code, **_kwargs):
         try:
             return self._intake(code)
+        except (OperationalError, ConcurrencyError):
+            raise  # serialization failures: Odoo retries the request (same body, see below)
         except Exception:
             _logger.exception("Lead intake endpoint failed")
             return self._answer(500, error="internal_error", message=(
@@ -35,33 +59,54 @@ class DealerLeadIntakeController(http.Controller):
         sources = env["dealer.lead.source"].sudo().search([("code", "=", code[:64])])
         source = self._authenticate(sources)
         if not source:
-            return self._answer(401, error="unauthorized",
-                                message="Unknown source or missing/invalid bearer key.")
+            return self._refuse("unauthorized", "Unknown source or missing/invalid bearer key.")
+        try:
+            body, truncated = self._read_body()
+        except (BadRequest, OSError):  # broken chunked encoding, interrupted upload
+            return self._refuse("unreadable_body", "The body could not be read (broken chunked "
+                                "encoding or interrupted upload).")
         content_type = (request.httprequest.mimetype or "").lower()
-        if content_type not in ACCEPTED_TYPES:
-            return self._answer(415, error="unsupported_media_type", message=(
-                "Send ADF XML (application/xml) or JSON (application/json)."))
-        length = request.httprequest.content_length or 0
-        if length > HARD_MAX_BYTES:
-            return self._answer(413, error="payload_too_large",
-                                message="The body is larger than 2 MiB.")
-        body = request.httprequest.get_data(cache=False)
-        if not body.strip():
-            return self._answer(400, error="empty_body", message="The body is empty.")
+        if content_type == "application/x-www-form-urlencoded" and not body:
+            # Odoo parsed the form (and spent the stream) before the route: keep it as sent
+            body = urlencode(list(request.httprequest.form.items(multi=True))).encode()
+        if not truncated and not body.strip() and content_type in inquiry_tools.ACCEPTED_TYPES:
+            return self._refuse("empty_body", "The body is empty.")
         # sudo: the bearer key of the source was verified above; intake runs as the gateway
         Intake = env["dealer.lead.intake"].sudo().with_company(source.company_id)
-        intake, outcome = Intake._dealer_intake_http(source, body, content_type)
+        intake, outcome = Intake._dealer_intake_http(
+            source, body, content_type, truncated=truncated,
+            charset=request.httprequest.mimetype_params.get("charset"))
         lead_id = intake.lead_id.id or None
         if outcome == "created":
             return self._answer(201, status="created", lead_id=lead_id, intake_id=intake.id)
         if outcome in ("repeat", "attached"):
             return self._answer(200, status=outcome, lead_id=lead_id, intake_id=intake.id)
-        if outcome == "conflict":
-            return self._answer(409, error="conflict", message=intake.reason,
-                                intake_id=intake.id)
-        status = 413 if "larger" in (intake.reason or "") else 422
-        return self._answer(status, error="quarantined", message=intake.reason,
-                            intake_id=intake.id)
+        error = intake.reason_code or ("conflict" if outcome == "conflict" else "refused")
+        message = PROCESSING_FAILED if error == "processing_failed" else intake.reason
+        return self._refuse(error, message, intake_id=intake.id)
+
+    def _read_body(self):
+        """``(bytes, truncated)``: at most ``MAX_BODY_BYTES`` of the body, whatever the
+        headers announce (chunked bodies included), read once.
+
+        Kept in the request's environ: when Odoo retries the request after a serialization
+        failure, the stream is spent and the same bytes are used again.
+        """
+        environ = request.httprequest.environ
+        if BODY_KEY not in environ:
+            # Odoo's request wrapper does not expose Werkzeug's input stream (only get_data,
+            # which reads everything): read it from the wrapped Werkzeug request
+            werkzeug_request = request.httprequest._HTTPRequest__wrapped
+            try:
+                stream = werkzeug_request.stream
+            except RequestEntityTooLarge:  # a Content-Length above Odoo's own maximum
+                environ[BODY_KEY] = (b"", True)
+            else:
+                environ[BODY_KEY] = inquiry_tools.read_limited(
+                    stream, inquiry_tools.MAX_BODY_BYTES)
+                if environ[BODY_KEY][1]:
+                    inquiry_tools.discard(stream, MAX_DISCARDED_BYTES)
+        return environ[BODY_KEY]
 
     def _authenticate(self, sources):
         header = request.httprequest.headers.get("Authorization") or ""
@@ -73,6 +118,10 @@ class DealerLeadIntakeController(http.Controller):
                     source.api_key.encode(), key.strip().encode()):
                 return source
         return None
+
+    def _refuse(self, error, message, **payload):
+        """A refusal: its status comes from its code, never from the message text."""
+        return self._answer(HTTP_STATUS.get(error, 422), error=error, message=message, **payload)
 
     def _answer(self, http_status, **payload):
         return request.make_response(

@@ -1,6 +1,5 @@
 import json
 import logging
-import re
 from types import SimpleNamespace
 
 from psycopg2 import IntegrityError
@@ -9,20 +8,11 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import email_normalize, html2plaintext, plaintext2html
 
-from odoo.addons.phone_validation.tools import phone_validation
-
 from ..tools import adf
+from ..tools import inquiry as inquiry_tools
 
 _logger = logging.getLogger(__name__)
 
-QUEBEC_AREA_CODES = {"263", "354", "367", "418", "438", "450", "468", "514", "579", "581", "819",
-                     "873"}
-FRENCH_WORDS = {"le", "la", "les", "je", "un", "une", "des", "du", "pour", "est", "vous", "bonjour",
-                "merci", "avec", "voiture", "essai", "veux", "voudrais", "aimerais", "disponible",
-                "rendez-vous", "prix", "svp", "et", "mon", "ma", "mes", "pas", "sur", "cette"}
-ENGLISH_WORDS = {"the", "and", "i", "is", "for", "you", "hello", "hi", "thanks", "with", "car",
-                 "test", "drive", "want", "would", "like", "available", "price", "please", "my",
-                 "this", "not", "on", "can"}
 INTAKE_STATES = [
     ("received", "Received"),
     ("quarantined", "Quarantined"),
@@ -35,11 +25,13 @@ class IntakeRefused(Exception):
     """The inquiry cannot become a lead; the message is the (translated) reason.
 
     ``payload``: a cleaner payload to show the manager (e.g. the unescaped ADF block).
+    ``code``: the stable reason code (``no_adf``, ``wrong_type``...; see docs/intake-api.md).
     """
 
-    def __init__(self, message, payload=None):
+    def __init__(self, message, payload=None, code="refused"):
         super().__init__(message)
         self.payload = payload
+        self.code = code
 
 
 class DealerLeadIntake(models.Model):
@@ -64,6 +56,13 @@ class DealerLeadIntake(models.Model):
     state = fields.Selection(
         INTAKE_STATES, required=True, default="received", readonly=True, index=True)
     reason = fields.Text(readonly=True, help="Why the inquiry is quarantined.")
+    reason_code = fields.Char(
+        readonly=True,
+        help="Stable code of the quarantine reason (e.g. not_json, no_adf), answered by the "
+             "HTTP API as 'error'.")
+    raw_truncated = fields.Boolean(
+        string="Body Cut at the Limit", readonly=True,
+        help="The request body was larger than the limit: only its beginning is kept.")
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True)
     source_id = fields.Many2one("dealer.lead.source", string="Source", index=True)
@@ -140,29 +139,42 @@ class DealerLeadIntake(models.Model):
             if isinstance(content, bytes):
                 content = content.decode("utf-8", "replace")
             looks_adf = fname.endswith((".xml", ".adf")) or "<adf" in (content or "").lower()
+            # adf.find_adf is linear in the size of the attachment (hostile ones included)
             if looks_adf and adf.find_adf(content):
                 return content
         return msg_dict.get("body") or ""
 
     @api.model
-    def _dealer_intake_http(self, source, body, content_type):
-        """HTTP channel.
+    def _dealer_intake_http(self, source, body, content_type, truncated=False, charset=None):
+        """HTTP channel: the body is kept as received, then parsed; a body refused for its
+        content (size, encoding, media type, parse error) is quarantined with its code.
 
-        :return: ``(intake, outcome)`` with outcome 'created', 'attached', 'repeat' or
-            'quarantined'
+        :param bytes body: the bytes read, at most ``inquiry.MAX_BODY_BYTES``
+        :param bool truncated: the request had more bytes than that
+        :return: ``(intake, outcome)`` with outcome 'created', 'attached', 'repeat',
+            'conflict' or 'quarantined' (``intake.reason_code`` says why)
         """
-        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        refusal = None
+        try:
+            text = inquiry_tools.decode_body(body, charset)
+        except inquiry_tools.InquiryError as error:
+            text, refusal = inquiry_tools.raw_text(body), error
         intake = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create({
             "channel": "http",
             "source_id": source.id,
             "company_id": source.company_id.id,
             "raw_payload": text,
             "payload": text,
+            "raw_truncated": truncated,
             "content_type": content_type,
         })
-        if len(body) > (source.max_payload_kb or 512) * 1024:
-            intake._dealer_quarantine(self.env._(
-                "The payload is larger than %(size)s KiB.", size=source.max_payload_kb or 512))
+        limit_kib = min(source.max_payload_kb or 512, inquiry_tools.MAX_BODY_BYTES // 1024)
+        if truncated or len(body) > limit_kib * 1024:
+            refusal = inquiry_tools.too_large(limit_kib)
+        elif content_type not in inquiry_tools.ACCEPTED_TYPES:
+            refusal = inquiry_tools.unsupported_media_type(content_type)
+        if refusal:
+            intake._dealer_quarantine(intake._dealer_refusal_message(refusal), code=refusal.code)
             return intake, "quarantined"
         return intake, intake._dealer_process()
 
@@ -208,216 +220,91 @@ class DealerLeadIntake(models.Model):
         except IntakeRefused as error:
             if error.payload:
                 self.payload = error.payload
-            self._dealer_quarantine(str(error))
+            self._dealer_quarantine(str(error), code=error.code)
         except IntegrityError:
             # a concurrent request created the same provider lead id and committed while we
             # worked: our snapshot cannot see that lead, the caller retries later
             self._dealer_quarantine(self.env._(
                 "The same provider lead id was being received at the same time; this copy is a "
-                "repeat."))
+                "repeat."), code="conflict")
             return "conflict"
         except Exception as error:  # nothing may be lost: keep it visible
             _logger.exception("Lead intake %s failed", self.id)
             self._dealer_quarantine(self.env._(
-                "Unexpected error while processing: %(error)s", error=error))
+                "Unexpected error while processing: %(error)s", error=error),
+                code="processing_failed")
         return "quarantined"
 
     def _dealer_parse(self):
-        """Turn the payload into the normalised inquiry dict (same shape for ADF and JSON)."""
+        """The payload as a typed, normalised ``inquiry.Inquiry`` (same for every channel).
+
+        :raise IntakeRefused: with the translated reason and its stable code
+        """
         payload = (self.payload or self.raw_payload or "").strip()
-        if not payload:
-            raise IntakeRefused(self.env._("The inquiry is empty."))
-        if self.channel == "sms":
-            inquiry = self._dealer_parse_sms(payload)
-        elif self.channel == "http" and payload[:1] in "{[":
-            inquiry = self._dealer_parse_json(payload)
-        else:
-            try:
-                prospects = adf.parse_adf(payload)
-            except adf.AdfError as error:
-                block = adf.find_adf(payload)
-                raise IntakeRefused(self.env._(
-                    "The ADF document could not be read: %(detail)s", detail=error),
-                    # show the manager the document itself (unescaped), ready to fix
-                    payload=block if block and block != payload else None) from None
-            inquiry = prospects[0]
-            if len(prospects) > 1:
-                inquiry["extras"]["other_prospects"] = len(prospects) - 1
-        self._dealer_normalise(inquiry)
-        if not inquiry["emails"] and not inquiry["phones"]:
-            raise IntakeRefused(self.env._(
-                "There is no way to reach the customer (no valid e-mail or phone)."))
-        return inquiry
+        try:
+            if not payload:
+                raise inquiry_tools.InquiryError("empty", inquiry_tools.EMPTY_MESSAGE)
+            if self.channel == "sms":
+                inquiry = self._dealer_parse_sms(payload)
+            elif self.channel == "http" and (
+                    payload[:1] in "{[" or self.content_type == "application/json"):
+                inquiry = self._dealer_parse_json(payload)
+            else:
+                inquiry = inquiry_tools.from_adf(payload, **self._dealer_parse_options())
+            return inquiry_tools.require_reachable(inquiry)
+        except inquiry_tools.InquiryError as error:
+            raise IntakeRefused(self._dealer_refusal_message(error), payload=error.payload,
+                                code=error.code) from None
+
+    def _dealer_refusal_message(self, error):
+        """The reason of ``error`` (an ``inquiry.InquiryError``) in the user's language."""
+        return self.env._(error.template, **error.params) if error.params else self.env._(
+            error.template)
+
+    def _dealer_parse_options(self):
+        """What the pure parsers need from the database: the source's default language and
+        the country of national phone numbers."""
+        country = self.company_id.country_id or self.env.company.country_id
+        return {"default_lang": self.source_id.default_lang or None,
+                "country": country.code or "CA"}
 
     @api.model
     def _dealer_parsed_values(self, inquiry):
         """What the intake keeps of a parsed inquiry (written with its final state)."""
         return {
-            "parsed_data": json.loads(json.dumps(inquiry, default=str)),
-            "field_origin": inquiry.get("origin") or {},
-            "extras": inquiry.get("extras") or {},
-            "provider_ref": inquiry.get("provider_lead_id") or False,
+            "parsed_data": inquiry.to_json(),
+            "field_origin": inquiry.origin,
+            "extras": inquiry.extras,
+            "provider_ref": inquiry.provider_lead_id or False,
         }
-
-    def _dealer_json_object(self, payload):
-        """``payload`` parsed as a JSON object, else the inquiry is refused with the reason."""
-        try:
-            data = json.loads(payload)
-        except ValueError as error:
-            raise IntakeRefused(self.env._("The body is not valid JSON: %(error)s",
-                                           error=error)) from None
-        if not isinstance(data, dict):
-            raise IntakeRefused(self.env._("The JSON body must be an object."))
-        return data
 
     def _dealer_parse_json(self, payload):
-        data = self._dealer_json_object(payload)
-        customer = data.get("customer") or {}
-        if not isinstance(customer, dict):
-            raise IntakeRefused(self.env._("'customer' must be an object."))
-        phones = customer.get("phones") or []
-        if isinstance(customer.get("phone"), str):
-            phones = [{"number": customer["phone"], "type": "voice"}, *phones]
-        if isinstance(customer.get("mobile"), str):
-            phones = [{"number": customer["mobile"], "type": "mobile"}, *phones]
-        if not isinstance(phones, list):
-            raise IntakeRefused(self.env._("'customer.phones' must be a list."))
-        vehicles = data.get("vehicles") or []
-        if not isinstance(vehicles, list):
-            raise IntakeRefused(self.env._("'vehicles' must be a list."))
-        emails = customer.get("emails") or ([customer["email"]] if customer.get("email") else [])
-        origin = {key: f"json:customer.{key}" for key in customer}
-        return {
-            "status": data.get("status") or "new",
-            "request_date": adf.parse_date(str(data.get("request_date") or "")),
-            "request_date_raw": str(data.get("request_date") or ""),
-            "provider_lead_id": str(data.get("provider_lead_id") or "")[:128],
-            "customer": {
-                "first_name": customer.get("first_name") or "",
-                "last_name": customer.get("last_name") or "",
-                "name": customer.get("name") or " ".join(
-                    p for p in (customer.get("first_name"), customer.get("last_name")) if p),
-                "emails": [str(e) for e in emails],
-                "phones": [{
-                    "number": str(p.get("number") or ""),
-                    "type": "mobile" if str(p.get("type") or "").lower() in adf.MOBILE_TYPES
-                    else "voice",
-                    "origin": f"json:customer.phones[{i}]",
-                } for i, p in enumerate(phones) if isinstance(p, dict)],
-                "address": {k: str(v) for k, v in (customer.get("address") or {}).items()},
-                "comments": str(customer.get("comments") or data.get("comments") or ""),
-                "timeframe": str(customer.get("timeframe") or ""),
-                "lang": str(customer.get("language") or ""),
-            },
-            "vehicles": [{
-                "interest": "trade-in" if str(v.get("interest", "")).lower() in
-                adf.TRADE_INTERESTS else str(v.get("interest") or "buy").lower(),
-                "status": "used" if str(v.get("status", "")).lower() == "used" else "new",
-                "year": int(v["year"]) if str(v.get("year", "")).isdigit() else 0,
-                "make": str(v.get("make") or ""), "model": str(v.get("model") or ""),
-                "trim": str(v.get("trim") or ""), "vin": str(v.get("vin") or "").upper(),
-                "stock": str(v.get("stock") or ""),
-                "price": float(v.get("price") or 0) if isinstance(
-                    v.get("price"), (int, float)) else 0.0,
-                "odometer": int(v.get("odometer") or 0) if isinstance(
-                    v.get("odometer"), int) else 0,
-                "comments": str(v.get("comments") or ""),
-            } for v in vehicles if isinstance(v, dict)],
-            "provider": {"name": str((data.get("provider") or {}).get("name") or "")
-                         if isinstance(data.get("provider"), dict) else str(
-                             data.get("provider") or "")},
-            "vendor": {"name": ""},
-            "extras": {k: v for k, v in data.items() if k not in (
-                "customer", "vehicles", "provider", "provider_lead_id", "request_date",
-                "status", "comments")},
-            "origin": {**origin, "vehicles": "json:vehicles"},
-        }
+        return inquiry_tools.from_json(payload, **self._dealer_parse_options())
 
     def _dealer_parse_sms(self, payload):
         """A first text from an unknown number (kept by ``dealer.sms.inbound``)."""
-        data = self._dealer_json_object(payload)
-        media = [str(url) for url in data.get("media") or []]
-        comments = "\n".join([str(data.get("body") or ""), *media]).strip()
-        return {
-            "status": "new",
-            "request_date": False,
-            "provider_lead_id": "",
-            "name": "",
-            "emails": [],
-            "phones": [{"number": str(data.get("from") or ""), "type": "mobile",
-                        "origin": "sms:From"}],
-            "address": {},
-            "comments": comments,
-            "vehicles": [],
-            "provider": {"name": ""},
-            "extras": {"media": media} if media else {},
-            "origin": {"phone": "sms:From", "comments": "sms:Body"},
-        }
-
-    def _dealer_normalise(self, inquiry):
-        """Flatten the customer, normalise phones to E.164 (mobile first, for texting), pick
-        the language. Mutates and returns ``inquiry``."""
-        customer = inquiry.pop("customer", None)
-        if customer is not None:
-            inquiry.update(customer)
-        if "provider_lead_id" not in inquiry:
-            inquiry["provider_lead_id"] = adf.provider_lead_id(inquiry)
-        address = inquiry.get("address") or {}
-        country = self._dealer_country(address)
-        phones = []
-        for phone in inquiry.get("phones") or []:
-            e164 = self._dealer_e164(phone.get("number"), country)
-            if e164 and phone.get("type") not in ("fax", "pager"):
-                phones.append({**phone, "e164": e164})
-        # the number to text: an explicit mobile, then a preferred one, then the first
-        phones.sort(key=lambda p: (p.get("type") != "mobile", not p.get("preferred")))
-        inquiry["phones"] = phones
-        inquiry["emails"] = [e for e in (
-            email_normalize(email) for email in inquiry.get("emails") or []) if e]
-        inquiry["lang"] = self._dealer_detect_lang(inquiry)
-        if phones:
-            inquiry.setdefault("origin", {})["phone"] = phones[0].get("origin", "")
-        return inquiry
+        data = inquiry_tools.load_json_object(payload)
+        return inquiry_tools.from_sms(data.get("from"), data.get("body"), data.get("media"),
+                                      **self._dealer_parse_options())
 
     @api.model
     def _dealer_country(self, address):
-        code = (address.get("country") or "").upper()[:2]
+        """The country of an ``inquiry.Address``: its own when US or Canada, else the
+        company's."""
+        code = (address.country or "").upper()[:2]
         if code in ("US", "CA"):
             return self.env.ref(f"base.{code.lower()}")
         return self.env.company.country_id or self.env.ref("base.ca")
 
-    @api.model
-    def _dealer_e164(self, number, country):
-        number = (number or "").strip()
-        if not re.search(r"\d{7}", re.sub(r"\D", "", number)):
-            return False
-        if re.fullmatch(r"[\s(]*0{3}[\s)\-.]*0{3}[\s\-.]*0{4}", number):
-            return False
-        return phone_validation.phone_format(
-            number, country.code or "CA", country.phone_code or 1, force_format="E164",
-            raise_exception=False) or False
-
-    def _dealer_detect_lang(self, inquiry):
-        """fr_CA for Quebec addresses or area codes or French text, else the source default."""
-        explicit = (inquiry.get("lang") or "").lower()
-        if explicit.startswith("fr"):
-            return "fr_CA"
-        if explicit.startswith("en"):
-            return "en_US"
-        address = inquiry.get("address") or {}
-        if (address.get("region") or "").upper() in ("QC", "PQ", "QUEBEC", "QUÉBEC"):
-            return "fr_CA"
-        for phone in inquiry.get("phones") or []:
-            if (phone.get("e164") or "")[2:5] in QUEBEC_AREA_CODES and phone["e164"][:2] == "+1":
-                return "fr_CA"
-        words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ'-]+", (inquiry.get("comments") or "").lower())
-        french = sum(word in FRENCH_WORDS for word in words)
-        english = sum(word in ENGLISH_WORDS for word in words)
-        if french >= 2 and french > english:
-            return "fr_CA"
-        if english >= 2 and english > french and not self.source_id.default_lang:
-            return "en_US"
-        return self.source_id.default_lang or "fr_CA"
+    def _dealer_detect_lang(self, values):
+        """fr_CA or en_US: the inquiry's language, or the one of ``values``, a dict with
+        ``phones`` (``[{"e164": ...}]``) and ``comments`` (e.g. the sender of a text)."""
+        if isinstance(values, inquiry_tools.Inquiry):
+            return values.lang
+        return inquiry_tools.detect_lang(
+            values.get("lang"), (values.get("address") or {}).get("region"),
+            [phone.get("e164") for phone in values.get("phones") or []], values.get("comments"),
+            self.source_id.default_lang or None)
 
     @api.model
     def _dealer_lang(self, code):
@@ -428,18 +315,18 @@ class DealerLeadIntake(models.Model):
     def _dealer_find_duplicate(self, inquiry):
         """An open lead with the same provider lead id, phone or e-mail."""
         Lead = self.env["crm.lead"].with_context(active_test=True)
-        if inquiry.get("provider_lead_id") and self.source_id:
+        if inquiry.provider_lead_id and self.source_id:
             lead = Lead.search([
                 ("dealer_source_id", "=", self.source_id.id),
-                ("dealer_provider_lead_id", "=", inquiry["provider_lead_id"]),
+                ("dealer_provider_lead_id", "=", inquiry.provider_lead_id),
             ], limit=1)
             if lead:
                 return lead, "repeat"
         domain = []
-        numbers = [p["e164"] for p in inquiry["phones"]]
+        numbers = [p.e164 for p in inquiry.phones]
         if numbers:
             domain.append([("phone_sanitized", "in", numbers)])
-        emails = [e.lower() for e in inquiry["emails"]]
+        emails = list(inquiry.emails)
         if emails:
             domain.append([("email_normalized", "in", emails)])
         if not domain:
@@ -453,15 +340,14 @@ class DealerLeadIntake(models.Model):
         lead, kind = self._dealer_find_duplicate(inquiry)
         if lead:
             self._dealer_attach(lead, inquiry, repeat=kind == "repeat" or (
-                inquiry.get("status") == "resend"))
+                inquiry.status == "resend"))
             return "repeat" if kind == "repeat" else "attached"
         values = self._dealer_lead_values(inquiry)
-        wanted = next((v for v in inquiry.get("vehicles") or []
-                       if v.get("interest") != "trade-in"), {})
+        wanted = inquiry.wanted_vehicle
         team, user, how = self.env["crm.lead"]._dealer_choose_route(SimpleNamespace(
             dealer_source_id=self.env["dealer.lead.source"].browse(values["dealer_source_id"]),
-            dealer_vehicle_condition=wanted.get("status") or False,
-            dealer_vehicle_make=wanted.get("make") or False,
+            dealer_vehicle_condition=wanted and wanted.status or False,
+            dealer_vehicle_make=wanted and wanted.make or False,
             company_id=self.company_id,
             team_id=self.env["crm.team"].browse(values.get("team_id")),
             user_id=self.env["res.users"],
@@ -475,7 +361,7 @@ class DealerLeadIntake(models.Model):
             **self._dealer_parsed_values(inquiry),
             "state": "created",
             "lead_id": lead.id,
-            "provider_lead_id": inquiry.get("provider_lead_id") or False,
+            "provider_lead_id": inquiry.provider_lead_id or False,
         })
         self.env.flush_all()  # reach the unique index inside our savepoint
         lead._message_log(body=self._dealer_inquiry_note(inquiry, first=True) + plaintext2html(
@@ -486,12 +372,12 @@ class DealerLeadIntake(models.Model):
     def _dealer_attach(self, lead, inquiry, repeat=False):
         """Keep a duplicate inquiry on the open lead: visible, counted, salesperson alerted;
         no new acknowledgement and no SLA restart."""
-        values = self._dealer_parsed_values(inquiry) if inquiry.get("origin") else {}
+        values = self._dealer_parsed_values(inquiry) if inquiry.origin else {}
         self.write({**values, "state": "attached", "lead_id": lead.id})
         if repeat:
             lead._message_log(body=self.env._(
                 "The provider sent this inquiry again (same lead id %(ref)s); kept as intake "
-                "%(intake)s.", ref=inquiry.get("provider_lead_id") or "-", intake=self.name))
+                "%(intake)s.", ref=inquiry.provider_lead_id or "-", intake=self.name))
             return
         lead.sudo().dealer_inquiry_count += 1
         lead._message_log(body=self._dealer_inquiry_note(inquiry, first=False))
@@ -499,13 +385,13 @@ class DealerLeadIntake(models.Model):
 
     def _dealer_inquiry_note(self, inquiry, first):
         vehicles = ", ".join(" ".join(str(p) for p in (
-            v.get("year") or "", v.get("make"), v.get("model"), v.get("trim")) if p)
-            for v in inquiry.get("vehicles") or []) or "-"
+            v.year or "", v.make, v.model, v.trim) if p)
+            for v in inquiry.vehicles) or "-"
         values = {
             "channel": dict(self._fields["channel"].selection).get(self.channel),
-            "provider": (inquiry.get("provider") or {}).get("name") or self.source_id.name or "-",
+            "provider": inquiry.provider_name or self.source_id.name or "-",
             "vehicles": vehicles,
-            "comments": inquiry.get("comments") or "-",
+            "comments": inquiry.comments or "-",
             "count": self.lead_id.dealer_inquiry_count or 1,
             "intake": self.name,
         }
@@ -521,46 +407,45 @@ class DealerLeadIntake(models.Model):
 
     def _dealer_lead_values(self, inquiry):
         source = self.source_id or self.env["dealer.lead.source"]._dealer_match_email(
-            "", (inquiry.get("provider") or {}).get("name"))
+            "", inquiry.provider_name)
         if source and not self.source_id:
             self.source_id = source
-        provider_name = (inquiry.get("provider") or {}).get("name") or ""
-        address = inquiry.get("address") or {}
+        provider_name = inquiry.provider_name
+        address = inquiry.address
         country = self._dealer_country(address)
         state = self.env["res.country.state"]
-        if address.get("region"):
+        if address.region:
             state = state.search([("country_id", "=", country.id),
-                                  ("code", "=", address["region"][:3])], limit=1)
-        phones = inquiry["phones"]
-        vehicles = inquiry.get("vehicles") or []
-        name = inquiry.get("name") or (inquiry["emails"] or [""])[0] or phones[0]["e164"]
-        wanted = [v for v in vehicles if v.get("interest") != "trade-in"]
+                                  ("code", "=", address.region[:3])], limit=1)
+        phones = inquiry.phones
+        vehicles = inquiry.vehicles
+        name = inquiry.name or (inquiry.emails or [""])[0] or phones[0].e164
+        wanted = [v for v in vehicles if not v.is_trade_in]
         title = " ".join(str(p) for p in (
-            wanted[0].get("year") or "", wanted[0].get("make"), wanted[0].get("model"))
+            wanted[0].year or "", wanted[0].make, wanted[0].model)
             if p) if wanted else ""
-        lang = inquiry.get("lang") and self._dealer_lang(inquiry["lang"])
+        lang = inquiry.lang and self._dealer_lang(inquiry.lang)
         custom = dict(self.custom_values or {})
         values = {
             **custom,
             "name": f"{title} - {name}" if title else name,
             "contact_name": name,
             "partner_id": False,
-            "email_from": (inquiry["emails"] or [False])[0],
-            "phone": phones[0]["e164"] if phones else False,
-            "dealer_other_phones": ", ".join(p["e164"] for p in phones[1:]) or False,
-            "street": address.get("street") or False,
-            "street2": address.get("apartment") or False,
-            "city": address.get("city") or False,
-            "zip": address.get("postal_code") or False,
+            "email_from": (inquiry.emails or [False])[0],
+            "phone": phones[0].e164 if phones else False,
+            "dealer_other_phones": ", ".join(p.e164 for p in phones[1:]) or False,
+            "street": address.street or False,
+            "street2": address.apartment or False,
+            "city": address.city or False,
+            "zip": address.postal_code or False,
             "state_id": state.id or False,
             "country_id": country.id or False,
             "lang_id": lang.id if lang else False,
-            "description": plaintext2html(inquiry.get("comments") or "") if inquiry.get(
-                "comments") else False,
-            "dealer_timeframe": inquiry.get("timeframe") or False,
-            "dealer_request_date": inquiry.get("request_date") or False,
+            "description": plaintext2html(inquiry.comments) if inquiry.comments else False,
+            "dealer_timeframe": inquiry.timeframe or False,
+            "dealer_request_date": inquiry.request_date or False,
             "dealer_source_id": source.id or False,
-            "dealer_provider_lead_id": inquiry.get("provider_lead_id") or False,
+            "dealer_provider_lead_id": inquiry.provider_lead_id or False,
             "source_id": source._dealer_utm_source(provider_name).id if source else (
                 self.env["utm.mixin"]._find_or_create_record("utm.source", provider_name).id
                 if provider_name else False),
@@ -568,21 +453,21 @@ class DealerLeadIntake(models.Model):
             "company_id": self.company_id.id,
             "dealer_vehicle_ids": [fields.Command.create({
                 "sequence": index,
-                "interest": vehicle["interest"] if vehicle["interest"] in (
+                "interest": vehicle.interest if vehicle.interest in (
                     "buy", "lease", "test-drive", "trade-in") else "buy",
-                "condition": vehicle.get("status") if vehicle.get("status") in (
+                "condition": vehicle.status if vehicle.status in (
                     "new", "used") else "new",
-                "year": vehicle.get("year") or 0,
-                "make": vehicle.get("make") or False,
-                "model": vehicle.get("model") or False,
-                "trim": vehicle.get("trim") or False,
-                "vin": vehicle.get("vin") or False,
-                "stock_number": vehicle.get("stock") or False,
-                "price": vehicle.get("price") or 0.0,
-                "odometer": vehicle.get("odometer") or 0,
-                "odometer_unit": vehicle.get("odometer_units") if vehicle.get(
-                    "odometer_units") in ("km", "mi") else False,
-                "comments": vehicle.get("comments") or False,
+                "year": vehicle.year or 0,
+                "make": vehicle.make or False,
+                "model": vehicle.model or False,
+                "trim": vehicle.trim or False,
+                "vin": vehicle.vin or False,
+                "stock_number": vehicle.stock or False,
+                "price": vehicle.price or 0.0,
+                "odometer": vehicle.odometer or 0,
+                "odometer_unit": vehicle.odometer_units if vehicle.odometer_units in (
+                    "km", "mi") else False,
+                "comments": vehicle.comments or False,
             }) for index, vehicle in enumerate(vehicles)],
         }
         if not values.get("team_id") and source.team_id:
@@ -602,9 +487,8 @@ class DealerLeadIntake(models.Model):
         """A plain e-mail (no ADF) to the leads alias: stock lead creation, or attachment to the
         sender's open lead; then the same routing and acknowledgement."""
         email = email_normalize(msg_dict.get("email_from") or "")
-        inquiry = {"emails": [email] if email else [], "phones": [],
-                   "comments": html2plaintext(msg_dict.get("body") or ""),
-                   "provider": {"name": ""}, "vehicles": []}
+        inquiry = inquiry_tools.from_plain_email(
+            email, html2plaintext(msg_dict.get("body") or ""), **self._dealer_parse_options())
         # a lead provider's address is not the customer's: never dedupe on it
         lead = not self.source_id and self._dealer_find_duplicate(inquiry)[0]
         if lead:
@@ -613,14 +497,13 @@ class DealerLeadIntake(models.Model):
         lead = self.env["crm.lead"]._dealer_message_new_stock(msg_dict, custom_values)
         self.write({"state": "created", "lead_id": lead.id})
         if not lead.lang_id:
-            code = self._dealer_detect_lang(inquiry)
-            lead.lang_id = self._dealer_lang(code)
+            lead.lang_id = self._dealer_lang(inquiry.lang)
         lead.medium_id = self._dealer_utm_medium()
         lead._dealer_after_intake("email")
         return lead
 
-    def _dealer_quarantine(self, reason):
-        self.write({"state": "quarantined", "reason": reason})
+    def _dealer_quarantine(self, reason, code="refused"):
+        self.write({"state": "quarantined", "reason": reason, "reason_code": code})
         self._dealer_alert_managers()
 
     def _dealer_alert_managers(self):
@@ -645,7 +528,7 @@ class DealerLeadIntake(models.Model):
         """Run the pipeline again on quarantined intakes (after their payload or the source
         was fixed)."""
         for intake in self.filtered(lambda i: i.state == "quarantined"):
-            intake.write({"state": "received", "reason": False})
+            intake.write({"state": "received", "reason": False, "reason_code": False})
             intake._dealer_process()
         return True
 

@@ -97,4 +97,4 @@ class TestIntakeHttp(HttpCase):
         self.source.max_payload_kb = 1
         status, payload = self._post(fixture("adf_standard.xml").encode() * 2)
         self.assertEqual(status, 413)
-        self.assertEqual(payload["error"], "quarantined")
+        self.assertEqual(payload["error"], "payload_too_large")

@@ -34,14 +34,19 @@ from lxml import etree
 
 MAX_ADF_BYTES = 512 * 1024
 
-ADF_BLOCK_RE = re.compile(r"<\s*adf[\s>/].*?<\s*/\s*adf\s*>", re.IGNORECASE | re.DOTALL)
-ESCAPED_ADF_RE = re.compile(r"&lt;\s*adf[\s&].*?&lt;\s*/\s*adf\s*&gt;", re.IGNORECASE | re.DOTALL)
-PI_RE = re.compile(r"<\?.*?\?>", re.DOTALL)
+# Finding the document must stay linear in the size of hostile input: no lazy ``.*?`` between
+# an opening and a closing (each unclosed opening would rescan the rest of the text). The
+# opening is searched first, then the closing from there, each with a pattern that cannot
+# backtrack past the next ``<`` / ``&``.
+ADF_OPEN_RE = re.compile(r"<\s*adf[\s>/]", re.IGNORECASE)
+ADF_CLOSE_RE = re.compile(r"<\s*/\s*adf\s*>", re.IGNORECASE)
+ESCAPED_OPEN_RE = re.compile(r"&lt;\s*adf[\s&]", re.IGNORECASE)
+ESCAPED_CLOSE_RE = re.compile(r"&lt;\s*/\s*adf\s*&gt;", re.IGNORECASE)
+HTML_TAG_RE = re.compile(r"<[^&<>]*>")
 ADF_VERSION_RE = re.compile(r"<\?\s*adf\s+version\s*=?\s*[\"'“”‘’]?([\d.]+)", re.IGNORECASE)
 ENTITY_RE = re.compile(r"<!ENTITY", re.IGNORECASE)
 DOCTYPE_RE = re.compile(r"<!DOCTYPE", re.IGNORECASE)
 BARE_AMP_RE = re.compile(r"&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)")
-CDATA_RE = re.compile(r"<!\[CDATA\[.*?\]\]>", re.DOTALL)
 HTML_BREAK_RE = re.compile(r"<\s*(br|hr|p)\s*/?\s*>", re.IGNORECASE)
 
 MOBILE_TYPES = {"cellphone", "cell", "mobile", "cellular", "sms", "text"}
@@ -62,8 +67,23 @@ DATE_FORMATS = (
 )
 
 
+def _lt(message):
+    """Mark ``message`` for Odoo's term export; the caller translates it when rendering."""
+    return message
+
+
 class AdfError(ValueError):
-    """The input cannot become a lead; ``str(error)`` is the reason shown to people."""
+    """The input cannot become a lead; ``str(error)`` is the reason (English).
+
+    ``code`` is stable (clients and tests match it); ``params`` fill the placeholders of the
+    message, so the caller can render it translated.
+    """
+
+    def __init__(self, message, code="adf_malformed", **params):
+        super().__init__(message % params if params else message)
+        self.code = code
+        self.template = message
+        self.params = params
 
 
 # ------------------------------------------------------------
@@ -76,15 +96,49 @@ def find_adf(text):
     """
     if not text:
         return None
-    match = ADF_BLOCK_RE.search(text)
-    if match:
-        return match.group(0)
-    match = ESCAPED_ADF_RE.search(text)
-    if match:
+    block = _first_block(text, ADF_OPEN_RE, ADF_CLOSE_RE)
+    if block is not None:
+        return block
+    block = _first_block(text, ESCAPED_OPEN_RE, ESCAPED_CLOSE_RE)
+    if block is not None:
         # HTML bodies may also carry <br> between the escaped lines
-        block = re.sub(r"<[^&<>]*>", "", match.group(0))
-        return html.unescape(block)
+        return html.unescape(HTML_TAG_RE.sub("", block))
     return None
+
+
+def _first_block(text, open_re, close_re):
+    """From the first opening to the first closing after it (one pass over ``text``)."""
+    opening = open_re.search(text)
+    if not opening:
+        return None
+    closing = close_re.search(text, opening.end())
+    if not closing:
+        return None
+    return text[opening.start():closing.end()]
+
+
+def _spans(text, start, end):
+    """``(begin, stop)`` of each ``start ... end`` section, left to right, in one pass; an
+    unclosed ``start`` ends the scan (it is left as it is)."""
+    position = 0
+    while True:
+        begin = text.find(start, position)
+        if begin < 0:
+            return
+        stop = text.find(end, begin + len(start))
+        if stop < 0:
+            return
+        position = stop + len(end)
+        yield begin, position
+
+
+def _remove_spans(text, start, end):
+    parts, position = [], 0
+    for begin, stop in _spans(text, start, end):
+        parts.append(text[position:begin])
+        position = stop
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 def adf_version(text):
@@ -96,16 +150,18 @@ def _sanitize(block):
     """Make a provider's ADF block well-formed without changing its meaning."""
     if DOCTYPE_RE.search(block):
         # a DOCTYPE inside an inquiry can only define entities: never expand them
-        raise AdfError("The ADF document declares a DOCTYPE (entities are refused).")
-    block = PI_RE.sub("", block)
-    # protect CDATA sections from the ampersand repair
-    cdatas = []
-
-    def keep_cdata(match):
-        cdatas.append(match.group(0))
-        return f"\x00{len(cdatas) - 1}\x00"
-
-    block = CDATA_RE.sub(keep_cdata, block)
+        raise AdfError(_lt("The ADF document declares a DOCTYPE (entities are refused)."),
+                       code="adf_entities")
+    block = _remove_spans(block, "<?", "?>")
+    # protect CDATA sections from the ampersand repair (callers refuse NUL characters)
+    cdatas, parts, position = [], [], 0
+    for begin, stop in _spans(block, "<![CDATA[", "]]>"):
+        parts.append(block[position:begin])
+        parts.append(f"\x00{len(cdatas)}\x00")
+        cdatas.append(block[begin:stop])
+        position = stop
+    parts.append(block[position:])
+    block = "".join(parts)
     block = BARE_AMP_RE.sub("&amp;", block)
     block = HTML_BREAK_RE.sub("\n", block)
     block = block.replace("“", '"').replace("”", '"').replace("‘", "'").replace("’", "'")
@@ -124,23 +180,27 @@ def parse_adf_root(block):
     tag and attribute names lower-cased.
     """
     if len(block.encode("utf-8", "replace")) > MAX_ADF_BYTES:
-        raise AdfError(f"The ADF document is larger than {MAX_ADF_BYTES // 1024} KiB.")
+        raise AdfError(_lt("The ADF document is larger than %(size)s KiB."), code="adf_too_large",
+                       size=MAX_ADF_BYTES // 1024)
     clean = _sanitize(block)
     try:
         root = etree.fromstring(clean.encode("utf-8"), parser=_xml_parser())
     except etree.XMLSyntaxError as error:
-        raise AdfError(f"The ADF document is not well-formed XML: {error}") from None
+        raise AdfError(_lt("The ADF document is not well-formed XML: %(detail)s"),
+                       code="adf_malformed", detail=str(error)) from None
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
         if any(isinstance(child, etree._Entity) for child in element):
-            raise AdfError("The ADF document uses XML entities (refused).")
+            raise AdfError(_lt("The ADF document uses XML entities (refused)."),
+                           code="adf_entities")
         element.tag = etree.QName(element).localname.lower()
         for key in list(element.attrib):
             value = element.attrib.pop(key)
             element.attrib[key.lower()] = value
     if root.tag != "adf":
-        raise AdfError(f"The document root is <{root.tag}>, not <adf>.")
+        raise AdfError(_lt("The document root is <%(tag)s>, not <adf>."), code="adf_wrong_root",
+                       tag=root.tag[:64])
     return root
 
 
@@ -365,17 +425,21 @@ def parse_adf(text):
     :return: a list of prospect dicts (see the module docstring)
     :raise AdfError: with a readable reason when there is no usable ADF
     """
+    if "\x00" in (text or ""):
+        raise AdfError(_lt("The document contains a NUL character: it is not text."),
+                       code="nul_byte")
     if ENTITY_RE.search(text or "") or ENTITY_RE.search(html.unescape(text or "")):
         # XXE and "billion laughs" both need entity declarations: refuse them outright
-        raise AdfError("The document declares XML entities (refused for safety).")
+        raise AdfError(_lt("The document declares XML entities (refused for safety)."),
+                       code="adf_entities")
     block = find_adf(text)
     if not block:
-        raise AdfError("No ADF document (<adf>...</adf>) was found.")
+        raise AdfError(_lt("No ADF document (<adf>...</adf>) was found."), code="no_adf")
     root = parse_adf_root(block)
     version = adf_version(text) or root.get("version")
     prospects = [_parse_prospect(p, version) for p in root.findall("prospect")]
     if not prospects:
-        raise AdfError("The ADF document has no <prospect>.")
+        raise AdfError(_lt("The ADF document has no <prospect>."), code="adf_no_prospect")
     return prospects
 
 

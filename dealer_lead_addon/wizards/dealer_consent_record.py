@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.phone import to_e164
+
 CONSENT_TEXTS = {
     "fr": "J'accepte de recevoir des textos et des courriels de %(company)s au sujet de "
           "%(topics)s. Je peux me désabonner en tout temps (ARRET).",
@@ -72,7 +74,8 @@ class DealerConsentRecord(models.TransientModel):
             raise UserError(self.env._("A consent is about a phone number or an e-mail."))
         if self.kind == "express" and not self.consent_text:
             raise UserError(self.env._("Keep the exact words the customer agreed to."))
-        phone = self.env["dealer.sms.inbound"]._dealer_e164(self.phone) if self.phone else False
+        country = self.lead_id.country_id or self.env.company.country_id
+        phone = to_e164(self.phone, country.code or "CA") or False
         self.env["dealer.consent"]._dealer_record(
             self.kind, self._purposes(), phone=phone,
             email=self.email and self.email.strip().lower(), source=self.source,
