@@ -5,8 +5,9 @@ from ..tools.video_token import VIDEO_LINK_PLACEHOLDER
 from .dealer_consent import PURPOSES_NEEDING_CONSENT
 from .dealer_outbound import DEALER_PURPOSES, server_send
 
-# account mails (password reset, invitation, portal access) are about the user record and were
-# asked for by the person: no opt-out list nor consent may stop them
+# account mails (password reset, invitation, portal access) were asked for by the person: no
+# opt-out list nor consent may stop them. They are about the user record, or about no record
+# at all (auth_signup's password reset is a bare user notification)
 ACCOUNT_MODELS = ("res.users",)
 
 
@@ -81,7 +82,8 @@ class MailMail(models.Model):
         - no customer among the recipients (notifications to our own users): not checked;
         - set by the addon's code: that purpose;
         - a mass mailing: 'marketing';
-        - an account mail (about a user: password reset, invitation): not checked;
+        - an account mail (about a user, or a notification about no record: password reset,
+          invitation): not checked;
         - anything else to a customer (composer, chatter, automations): 'sales'.
         """
         self.ensure_one()
@@ -91,7 +93,8 @@ class MailMail(models.Model):
             return self.dealer_purpose
         if "mailing_id" in self._fields and self.mailing_id:
             return "marketing"
-        if self.model in ACCOUNT_MODELS:
+        if self.model in ACCOUNT_MODELS or (
+                not self.model and self.message_type == "user_notification"):
             return False
         return "sales"
 
