@@ -159,6 +159,12 @@ class TestTwilioOptOutErrors(DealerTextingCommon):
     """Twilio error 21610 ("unsubscribed recipient") records the opt-out, whether it comes
     back on the send or in a delivery report."""
 
+    def setUp(self):
+        super().setUp()
+        # the texts below are stock sales texts: with consent, they reach Twilio
+        self.env["dealer.consent"]._dealer_record("express", ["sales"], phone=CUSTOMER,
+                                                  source="test")
+
     def test_21610_on_send_records_the_opt_out(self):
         type(self).twilio_errors = {CUSTOMER: 21610}
         sms = self.env["sms.sms"].sudo().create({"number": CUSTOMER, "body": "Bonjour"})
