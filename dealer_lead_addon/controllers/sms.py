@@ -15,10 +15,11 @@ class DealerSmsController(http.Controller):
     """``POST /dealer_lead/sms/inbound``: Twilio's "A message comes in" webhook.
 
     Documented in ``docs/sms-webhook.md``. Answers 403 to a missing or wrong
-    ``X-Twilio-Signature`` (and changes nothing), 400 to a request that is not a Twilio message,
-    else 200 with an empty TwiML response (replies go out through the guarded send path, not
-    through TwiML, so they are logged, opted-out numbers are honoured and nothing is sent
-    twice).
+    ``X-Twilio-Signature`` (and changes nothing), 503 while the company's public webhook URL
+    (the only URL signatures are checked against) is not configured, 400 to a request that is
+    not a Twilio message, else 200 with an empty TwiML response (replies go out through the
+    guarded send path, not through TwiML, so they are logged, opted-out numbers are honoured
+    and nothing is sent twice).
     """
 
     @http.route("/dealer_lead/sms/inbound", type="http", auth="public", methods=["POST"],
@@ -38,6 +39,13 @@ class DealerSmsController(http.Controller):
         env = request.env(user=request.env.ref("base.user_root").id)
         Inbound = env["dealer.sms.inbound"]
         company = Inbound._dealer_company_for(params)
+        # sudo: the public URL is configuration, read to check the signature
+        if company and not company.sudo().dealer_sms_webhook_url:
+            _logger.error(
+                "Inbound SMS refused: set the Public SMS Webhook URL (CRM settings) of company "
+                "%s to the URL configured in Twilio; signatures are checked against it only.",
+                company.id)
+            return self._text(503, "The public SMS webhook URL is not configured.")
         if not company or not self._signature_valid(company, form):
             _logger.warning("Inbound SMS: missing or invalid Twilio signature from %s",
                             request.httprequest.remote_addr)
@@ -51,16 +59,15 @@ class DealerSmsController(http.Controller):
         return request.make_response(EMPTY_TWIML, headers=[("Content-Type", "text/xml")])
 
     def _signature_valid(self, company, form):
-        """Twilio signs the URL it called: the configured public URL if there is one, else this
-        request's URL as rebuilt by Odoo from the proxy headers (``proxy_mode``), never
-        ``web.base.url`` (which changes when an administrator logs in from elsewhere)."""
+        """Twilio signs the URL it called: the configured public URL, never this request's URL
+        (its host is whatever the caller put in the Host header) nor ``web.base.url`` (which
+        changes when an administrator logs in from elsewhere)."""
         # sudo: the auth token is only read to check the signature
         company = company.sudo()
-        urls = [company.dealer_sms_webhook_url, request.httprequest.url]
         return twilio_signature_valid(
             company.sms_twilio_auth_token,
             request.httprequest.headers.get("X-Twilio-Signature", ""),
-            [url for url in urls if url],
+            [company.dealer_sms_webhook_url],
             list(form.items(multi=True)),
         )
 

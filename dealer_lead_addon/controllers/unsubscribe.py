@@ -40,7 +40,10 @@ class DealerUnsubscribeController(http.Controller):
     def unsubscribe(self, email=None, expires=None, token=None, lang=None, **_kwargs):
         words = PAGES["fr" if lang == "fr" else "en"]
         Consent = request.env["dealer.consent"]
-        refusal = Consent._dealer_unsubscribe_refusal(email, expires, token)
+        if not all((value or "").isascii() for value in (expires, token)):
+            refusal = "forged"  # a signature and a timestamp are ASCII; anything else is forged
+        else:
+            refusal = Consent._dealer_unsubscribe_refusal(email, expires, token)
         if refusal:
             return self._page(words, escape(words[refusal]), status=403)
         values = {"email": escape(email), "company": escape(request.env.company.name)}

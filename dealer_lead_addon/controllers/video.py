@@ -7,12 +7,16 @@ from odoo.addons.dealer_lead_addon.tools import video_token
 
 _logger = logging.getLogger(__name__)
 
+# unix seconds have 10 digits until the year 2286
+MAX_TIMESTAMP_DIGITS = 11
+
 
 class DealerVideoController(http.Controller):
     """``POST /dealer_lead/video/event``: signed callbacks of the video gateway.
 
     Contract in ``VIDEO_CONTRACT.md`` and ``docs/video-odoo.md``: 403 on a missing/bad
-    signature or a timestamp more than 300 s away, 400 on a malformed body, 200 ``{"ok": true}``
+    signature or a timestamp more than 300 s away, 400 on a timestamp that is not unix seconds
+    or a malformed body, 200 ``{"ok": true}``
     otherwise (replays included), 500 when processing failed (the gateway retries).
     """
 
@@ -21,9 +25,13 @@ class DealerVideoController(http.Controller):
     def video_event(self, **_kwargs):
         raw_body = request.httprequest.get_data(cache=False)
         headers = request.httprequest.headers
+        timestamp = headers.get("X-Dealer-Timestamp")
+        if timestamp and not self._timestamp_readable(timestamp):
+            _logger.warning("Video gateway callback refused: bad timestamp")
+            return request.make_json_response({"error": "bad timestamp"}, status=400)
         secret = request.env["dealer.video.session"]._dealer_param("video_secret")
         refused = video_token.check_callback(
-            secret, headers.get("X-Dealer-Timestamp"), headers.get("X-Dealer-Signature"),
+            secret, timestamp, headers.get("X-Dealer-Signature"),
             raw_body)
         if refused:
             _logger.warning("Video gateway callback refused: %s", refused)
@@ -38,3 +46,10 @@ class DealerVideoController(http.Controller):
             return request.make_json_response(
                 {"error": "processing failed, retry later"}, status=500)
         return request.make_json_response(answer, status=status)
+
+    @staticmethod
+    def _timestamp_readable(timestamp):
+        """Unix seconds in ASCII digits, within the years a clock can be off by (a 400-digit
+        number cannot be compared with the clock)."""
+        return (timestamp.isascii() and timestamp.isdigit()
+                and len(timestamp) <= MAX_TIMESTAMP_DIGITS)

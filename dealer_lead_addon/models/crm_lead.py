@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.http import request
 
 from ..tools.postcommit import call_after_commit
+from ..tools.video_token import VIDEO_LINK_PLACEHOLDER
 from .dealer_response_clock import CHANNELS
 
 _logger = logging.getLogger(__name__)
@@ -513,16 +514,34 @@ class CrmLead(models.Model):
 
     def _dealer_video_customer_url(self):
         """The customer's live video link, for SMS/e-mail templates
-        (``{{ object._dealer_video_customer_url() }}``); '' when live video is not configured.
+        (``{{ object._dealer_video_customer_url() }}``): rendering gives a placeholder and
+        creates nothing (a preview opens no room); the link is minted when the text or e-mail
+        is created for sending (``_dealer_video_mint_links``). '' when live video is not
+        configured, so templates never break."""
+        self.ensure_one()
+        if not self.env["dealer.video.session"]._dealer_video_configured():
+            return ""
+        return VIDEO_LINK_PLACEHOLDER
 
-        Reuses the lead's unused session while its link is valid, else opens a new room. Each
-        call mints a new single-use token.
-        """
+    @api.model
+    def _dealer_video_mint_links(self, lead_id, text):
+        """``text`` with its video link placeholder replaced by a freshly minted customer link
+        to the lead ``lead_id`` (the explicit step of sending a message)."""
+        if not text or VIDEO_LINK_PLACEHOLDER not in text:
+            return text
+        # sudo: the message is being sent, whoever sends it opens the room
+        lead = self.sudo().browse(lead_id).exists()
+        url = lead._dealer_video_mint_customer_url() if lead else ""
+        return text.replace(VIDEO_LINK_PLACEHOLDER, url)
+
+    def _dealer_video_mint_customer_url(self):
+        """A new customer link: reuses the lead's unused session while its link is valid, else
+        opens a new room. Each call mints a new single-use token."""
         self.ensure_one()
         Session = self.env["dealer.video.session"]
         if not self.id or not Session._dealer_video_configured():
             return ""
-        # sudo: rendering a template (possibly as OdooBot or a portal flow) opens the room
+        # sudo: sending a message (possibly as OdooBot or a portal flow) opens the room
         session = self.sudo().dealer_video_session_ids.filtered(
             lambda s: s._dealer_is_link_open())[:1]
         if not session:

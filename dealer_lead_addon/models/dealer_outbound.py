@@ -1,4 +1,5 @@
 import re
+from dataclasses import dataclass
 
 from markupsafe import Markup
 
@@ -29,15 +30,36 @@ OPT_OUT_WORD = re.compile(r"\b(STOP|ARRET|ARRÊT)\b", re.IGNORECASE)
 QUIET_HOURS_EXEMPT = ("staff", "keyword")
 
 
+@dataclass(frozen=True)
+class DealerSend:
+    """The purpose of the texts and e-mails created under it, set by server code only.
+
+    ``dealer.outbound`` puts one in the context (``dealer_send``); ``sms.sms`` and ``mail.mail``
+    trust a purpose only from an instance of this class. JSON-RPC can only deliver JSON types,
+    so no client can forge one: a ``dealer_purpose`` in a client's context or values is ignored.
+    """
+
+    purpose: str
+    urgent: bool = False
+
+
+def server_send(env):
+    """The :class:`DealerSend` of ``env``'s context, or None when no server code set one."""
+    send = env.context.get("dealer_send")
+    return send if isinstance(send, DealerSend) else None
+
+
 class DealerOutbound(models.AbstractModel):
     """The one door through which every text and e-mail of this addon leaves.
 
     Features (acknowledgement, alerts, sequences, service texts, video links) never call
     ``_message_sms`` or ``mail.template.send_mail`` themselves: they call these methods, which
-    stamp the purpose of the message on the ``sms.sms`` / ``mail.mail`` they create (through the
-    ``dealer_purpose`` context key read by their ``create``). The compliance checks (opt-out,
-    consent per purpose, quiet hours) sit lower still, where ``sms.sms`` and ``mail.mail`` are
-    finally sent, so nothing can bypass them (see ``sms.sms._send`` and ``mail.mail._send``).
+    stamp the purpose of the message on the ``sms.sms`` / ``mail.mail`` they create (through a
+    :class:`DealerSend` in the context, read by their ``create``; messages created without one
+    get a purpose from their origin, see ``sms.sms._dealer_default_purpose``). The compliance
+    checks (opt-out, consent per purpose, quiet hours) sit lower still, where ``sms.sms`` and
+    ``mail.mail`` are finally sent, so nothing can bypass them (see ``sms.sms._send`` and
+    ``mail.mail._send``).
 
     Purposes: 'ack' (first reply to an inquiry), 'sales' (follow-up by a person or sequence),
     'service' (appointment and status texts), 'marketing' (promotions), 'staff' (alerts to our
@@ -68,7 +90,7 @@ class DealerOutbound(models.AbstractModel):
         :return: the ``sms.sms`` records created (possibly canceled later by the guard)
         """
         record.ensure_one()
-        ctx = {"dealer_purpose": purpose, "dealer_urgent": urgent, "dealer_automated": automated}
+        ctx = {"dealer_send": DealerSend(purpose, bool(urgent)), "dealer_automated": automated}
         if purpose == "staff":
             # sudo: staff alerts are texts to our own people, salespeople have no ACL on sms.sms
             sms = self.env["sms.sms"].sudo().with_context(**ctx).create({
@@ -120,7 +142,7 @@ class DealerOutbound(models.AbstractModel):
         :return: the ``mail.mail`` records created (possibly canceled later by the guard)
         """
         record.ensure_one()
-        ctx = {"dealer_purpose": purpose, "dealer_automated": automated}
+        ctx = {"dealer_send": DealerSend(purpose), "dealer_automated": automated}
         mail_id = template.with_context(**ctx).send_mail(
             record.id, force_send=False, email_layout_xmlid="mail.mail_notification_light",
         )

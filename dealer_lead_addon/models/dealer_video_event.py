@@ -193,7 +193,7 @@ class DealerVideoEvent(models.Model):
             raise MalformedEvent(f"{key} must be an ISO-8601 date-time")
         try:
             return self.env["dealer.video.session"]._dealer_utc(value)
-        except ValueError:
+        except (ValueError, OverflowError):  # not a date, or out of the representable years
             raise MalformedEvent(f"{key} must be an ISO-8601 date-time") from None
 
     def _dealer_advisor(self, data, required):

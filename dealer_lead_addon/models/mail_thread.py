@@ -12,3 +12,13 @@ class MailThread(models.AbstractModel):
                 route[0] == "crm.lead" and not route[1] for route in routes or ()):
             this = self.with_context(dealer_raw_email=message.as_string())
         return super(MailThread, this)._message_route_process(message, message_dict, routes)
+
+    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
+        """Our own users are told of a text in Odoo's inbox, never texted it: stock ``sms``
+        texts every recipient of an SMS-type message (a customer's text posted on a lead would
+        text the salesperson, and mark their Odoo notification read)."""
+        recipients = super()._notify_get_recipients(message, msg_vals=msg_vals, **kwargs)
+        for recipient in recipients:
+            if recipient.get("notif") == "sms" and recipient.get("type") == "user":
+                recipient["notif"] = "inbox"
+        return recipients

@@ -4,13 +4,17 @@ import phonenumbers
 from phonenumbers import timezone as phone_timezone
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.modules import module as odoo_module
+
+from odoo.addons.phone_validation.tools import phone_validation
 
 from ..tools import quiet_hours
 from ..tools.region_timezones import region_timezones
 from ..tools.twilio_api import TWILIO_UNSUBSCRIBED_STATE
+from ..tools.video_token import VIDEO_LINK_PLACEHOLDER
 from .dealer_consent import PURPOSES_NEEDING_CONSENT
-from .dealer_outbound import DEALER_PURPOSES, QUIET_HOURS_EXEMPT
+from .dealer_outbound import DEALER_PURPOSES, QUIET_HOURS_EXEMPT, server_send
 
 _logger = logging.getLogger(__name__)
 
@@ -29,10 +33,12 @@ class SmsSms(models.Model):
 
     dealer_purpose = fields.Selection(
         selection=DEALER_PURPOSES,
-        string="Purpose",
-        help="Why this text is sent; consent and quiet-hour rules depend on it.",
+        string="Purpose", readonly=True,
+        help="Why this text is sent; consent and quiet-hour rules depend on it. Set by the code "
+             "that creates the text, never by the caller.",
     )
-    dealer_urgent = fields.Boolean(string="Urgent", help="Urgent texts ignore quiet hours.")
+    dealer_urgent = fields.Boolean(string="Urgent", readonly=True,
+                                   help="Urgent texts ignore quiet hours.")
     dealer_not_before = fields.Datetime(
         string="Held Until", index="btree_not_null", copy=False,
         help="Quiet hours at the recipient: the text waits in the queue until this time.")
@@ -48,13 +54,67 @@ class SmsSms(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        purpose = self.env.context.get("dealer_purpose")
-        if purpose:
-            urgent = bool(self.env.context.get("dealer_urgent"))
-            for vals in vals_list:
-                vals.setdefault("dealer_purpose", purpose)
-                vals.setdefault("dealer_urgent", urgent)
+        """The purpose comes from the server code that sends (a :class:`DealerSend` in the
+        context), else from the text's origin; never from the caller's values or context."""
+        send = server_send(self.env)
+        for vals in vals_list:
+            if vals.get("number"):
+                vals["number"] = self._dealer_e164(vals["number"]) or vals["number"]
+            if VIDEO_LINK_PLACEHOLDER in (vals.get("body") or ""):
+                vals["body"] = self._dealer_with_video_link(vals)
+            # always written, so that neither values nor a default_* context key can set them
+            vals["dealer_purpose"] = send.purpose if send else self._dealer_default_purpose(vals)
+            vals["dealer_urgent"] = bool(send and send.urgent)
         return super().create(vals_list)
+
+    def write(self, vals):
+        if not server_send(self.env) and ("dealer_purpose" in vals or "dealer_urgent" in vals):
+            vals = {k: v for k, v in vals.items() if k not in ("dealer_purpose", "dealer_urgent")}
+        return super().write(vals)
+
+    @api.model
+    def _dealer_with_video_link(self, vals):
+        """The body with the customer's video link minted, now that the text is created for
+        sending (rendering a template only wrote a placeholder)."""
+        # sudo: only the document of the message is read, to find its lead
+        message = self.env["mail.message"].sudo().browse(vals.get("mail_message_id") or ())
+        lead_id = message.res_id if message.model == "crm.lead" else False
+        return self.env["crm.lead"]._dealer_video_mint_links(lead_id, vals["body"])
+
+    @api.model
+    def _dealer_default_purpose(self, vals):
+        """The purpose of a text no code of this addon created, from where it comes from: a
+        mass mailing or a mass text is 'marketing'; a text to an internal user on their own
+        phone is 'staff'; any other text (composer, chatter, automation, RPC) is a 'sales'
+        text to a customer: it needs consent and waits for the end of quiet hours."""
+        if vals.get("mailing_id"):
+            return "marketing"
+        # sudo: whether the recipient is one of our users decides the rules, whoever sends
+        partner = self.env["res.partner"].sudo().browse(vals.get("partner_id") or ())
+        users = partner.user_ids.filtered(lambda user: not user.share)
+        number = self._dealer_e164(vals.get("number") or "")
+        if users and number and number in {
+                self._dealer_e164(phone or "") for phone in [
+                    partner.phone, *users.mapped("dealer_alert_mobile")]}:
+            return "staff"
+        return "sales"
+
+    @api.model
+    def _dealer_e164(self, number, company=None):
+        """``number`` in E.164, read with the country of ``company`` (default: the current
+        one) when it has no ``+``; False when it is not a valid phone number."""
+        country = (company or self.env.company).country_id
+        try:
+            return phone_validation.phone_format(
+                (number or "").strip(), country.code or None, country.phone_code or None,
+                force_format="E164", raise_exception=True)
+        except UserError:
+            return False
+
+    def _dealer_e164_number(self):
+        """This text's number in E.164, with the country of the company that sends it."""
+        self.ensure_one()
+        return self._dealer_e164(self.number, self._get_sms_company())
 
     # ------------------------------------------------------------
     # Queue
@@ -110,10 +170,14 @@ class SmsSms(models.Model):
 
     def _dealer_guard(self):
         """Cancel or hold what may not leave now; return the texts that may."""
-        opted_out = self._dealer_opted_out()
+        unreadable = self._dealer_normalise_numbers()
+        if unreadable:
+            unreadable._update_sms_state_and_trackers("canceled", failure_type="sms_number_format")
+        remaining = self - unreadable
+        opted_out = remaining._dealer_opted_out()
         if opted_out:
             opted_out._update_sms_state_and_trackers("canceled", failure_type="sms_blacklist")
-        remaining = self - opted_out
+        remaining -= opted_out
         no_consent = remaining._dealer_without_consent()
         if no_consent:
             no_consent._update_sms_state_and_trackers(
@@ -130,6 +194,21 @@ class SmsSms(models.Model):
         # the others are being sent by another worker right now: leave them to it
         remaining -= in_flight
         return remaining - remaining._dealer_hold_for_quiet_hours()
+
+    def _dealer_normalise_numbers(self):
+        """Write every number in E.164 before any check (the opt-out list, the consent ledger
+        and the inbound texts hold E.164 numbers).
+
+        :return: the texts whose number is not a valid phone number (never sent)
+        """
+        unreadable = self.browse()
+        for sms in self:
+            number = sms._dealer_e164_number()
+            if not number:
+                unreadable |= sms
+            elif number != sms.number:
+                sms.number = number
+        return unreadable
 
     def _dealer_opted_out(self):
         """The texts of ``self`` whose number is on the opt-out list (``phone.blacklist``),

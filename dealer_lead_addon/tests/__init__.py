@@ -23,3 +23,9 @@ from . import test_sequences
 from . import test_send_guard
 from . import test_sms_segments
 from . import test_unsubscribe_http
+from . import test_guard_rpc
+from . import test_guard_numbers
+from . import test_guard_origin
+from . import test_guard_staff_inbox
+from . import test_guard_video
+from . import test_guard_http

@@ -51,7 +51,7 @@ class DealerVideoCommon(DealerIntakeCommon):
 
     def _session(self, lead=None):
         lead = lead or self.lead
-        lead._dealer_video_customer_url()
+        lead._dealer_video_mint_customer_url()
         return lead.dealer_video_session_ids[:1]
 
     def _body(self, session, event, event_id=None, **extra):

@@ -3,6 +3,8 @@ from datetime import datetime
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from odoo.addons.dealer_lead_addon.models.dealer_outbound import DealerSend
+
 from .common_texting import CUSTOMER, DealerTextingCommon
 
 INQUIRY_AT = datetime(2026, 1, 15, 15, 0)
@@ -98,8 +100,9 @@ class TestConsentGuard(DealerTextingCommon):
     answer to an inquiry does not. Every path tries."""
 
     def _text(self, purpose, number=CUSTOMER):
-        return self.env["sms.sms"].sudo().create(
-            {"number": number, "body": "Offre", "dealer_purpose": purpose})
+        """A text of ``purpose``, as the addon's code creates it."""
+        return self.env["sms.sms"].sudo().with_context(dealer_send=DealerSend(purpose)).create(
+            {"number": number, "body": "Offre"})
 
     def test_marketing_text_without_consent_is_canceled(self):
         sms = self._text("marketing")
@@ -126,15 +129,15 @@ class TestConsentGuard(DealerTextingCommon):
         self.assertEqual(self._sent_numbers(), [CUSTOMER])
 
     def test_sales_follow_up_through_odoo_message_sms_is_checked_too(self):
-        self.customer_lead.with_context(dealer_purpose="sales")._message_sms(
+        self.customer_lead._message_sms(
             "Toujours intéressée?", sms_numbers=[CUSTOMER], put_in_queue=False)
         self.assertEqual(self._sent_numbers(), [])
         self.assertEqual(self._texts_to(CUSTOMER).failure_type, "dealer_no_consent")
 
     def test_marketing_email_without_consent_is_canceled(self):
-        mail = self.env["mail.mail"].sudo().create({
-            "email_to": "sophie@example.ca", "subject": "Promo", "body_html": "<p/>",
-            "dealer_purpose": "marketing"})
+        mail = self.env["mail.mail"].sudo().with_context(
+            dealer_send=DealerSend("marketing")).create({
+                "email_to": "sophie@example.ca", "subject": "Promo", "body_html": "<p/>"})
         with self.mock_mail_gateway():
             mail.send()
         self.assertEqual(mail.state, "cancel")
@@ -143,9 +146,9 @@ class TestConsentGuard(DealerTextingCommon):
     def test_marketing_email_with_consent_leaves(self):
         self.env["dealer.consent"]._dealer_record("express", ["marketing"],
                                                   email="sophie@example.ca", source="test")
-        mail = self.env["mail.mail"].sudo().create({
-            "email_to": "sophie@example.ca", "subject": "Promo", "body_html": "<p/>",
-            "dealer_purpose": "marketing"})
+        mail = self.env["mail.mail"].sudo().with_context(
+            dealer_send=DealerSend("marketing")).create({
+                "email_to": "sophie@example.ca", "subject": "Promo", "body_html": "<p/>"})
         with self.mock_mail_gateway():
             mail.send()
         self.assertSentEmail(mail.env.user.partner_id, ["sophie@example.ca"])
@@ -155,6 +158,12 @@ class TestConsentGuard(DealerTextingCommon):
 class TestTwilioOptOutErrors(DealerTextingCommon):
     """Twilio error 21610 ("unsubscribed recipient") records the opt-out, whether it comes
     back on the send or in a delivery report."""
+
+    def setUp(self):
+        super().setUp()
+        # the texts below are stock sales texts: with consent, they reach Twilio
+        self.env["dealer.consent"]._dealer_record("express", ["sales"], phone=CUSTOMER,
+                                                  source="test")
 
     def test_21610_on_send_records_the_opt_out(self):
         type(self).twilio_errors = {CUSTOMER: 21610}

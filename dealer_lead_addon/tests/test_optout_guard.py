@@ -1,5 +1,7 @@
 from odoo.tests import tagged
 
+from odoo.addons.dealer_lead_addon.models.dealer_outbound import DealerSend
+
 from .common_intake import DealerIntakeCommon
 
 OPTED_OUT = "+15145550177"
@@ -15,6 +17,9 @@ class TestOptOutGuard(DealerIntakeCommon):
         super().setUpClass()
         cls.env["phone.blacklist"].sudo().add(OPTED_OUT)
         cls.env["mail.blacklist"].sudo()._add("optout@example.ca")
+        # a text created outside the addon is a sales text: it needs a consent to leave
+        cls.env["dealer.consent"]._dealer_record("express", ["sales"], phone=SUBSCRIBED,
+                                                 source="test")
         cls.lead = cls.env["crm.lead"].with_context(dealer_intake_skip=True).create({
             "name": "Guard", "phone": OPTED_OUT, "email_from": "optout@example.ca"})
 
@@ -43,9 +48,10 @@ class TestOptOutGuard(DealerIntakeCommon):
         self.assertNotIn(OPTED_OUT, self._numbers_sent())
 
     def test_an_email_of_the_addon_is_canceled_for_an_opted_out_address(self):
-        mail = self.env["mail.mail"].sudo().create({
-            "email_to": "Opt Out <optout@example.ca>", "subject": "Promo", "body_html": "<p/>",
-            "dealer_purpose": "marketing"})
+        mail = self.env["mail.mail"].sudo().with_context(
+            dealer_send=DealerSend("marketing")).create({
+                "email_to": "Opt Out <optout@example.ca>", "subject": "Promo",
+                "body_html": "<p/>"})
         with self.mock_mail_gateway():
             mail.send()
         self.assertEqual((mail.state, mail.failure_type), ("cancel", "mail_bl"))
@@ -54,9 +60,8 @@ class TestOptOutGuard(DealerIntakeCommon):
     def test_an_email_of_the_addon_to_a_subscribed_address_leaves(self):
         self.env["dealer.consent"]._dealer_record(
             "express", ["sales"], email="client@example.ca", source="test")
-        mail = self.env["mail.mail"].sudo().create({
-            "email_to": "client@example.ca", "subject": "Suivi", "body_html": "<p/>",
-            "dealer_purpose": "sales"})
+        mail = self.env["mail.mail"].sudo().with_context(dealer_send=DealerSend("sales")).create({
+            "email_to": "client@example.ca", "subject": "Suivi", "body_html": "<p/>"})
         with self.mock_mail_gateway():
             mail.send()
         self.assertSentEmail(mail.env.user.partner_id, ["client@example.ca"])

@@ -4,6 +4,7 @@ from unittest.mock import patch
 from odoo.tests import tagged
 
 from odoo.addons.base.models.ir_cron import IrCron
+from odoo.addons.dealer_lead_addon.models.dealer_outbound import DealerSend
 from odoo.addons.dealer_lead_addon.tools.quiet_hours import is_allowed, next_allowed
 
 from .common_texting import CUSTOMER, DealerTextingCommon
@@ -73,13 +74,23 @@ class TestQuietHoursGuard(DealerTextingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env.company.write({"dealer_quiet_hour_start": 8.0, "dealer_quiet_hour_end": 21.0})
+        # texts created outside the addon are sales texts: they need consent, then wait
+        cls.env["dealer.consent"]._dealer_record(
+            "express", ["sales"], phone=CUSTOMER, source="test", at=datetime(2026, 1, 1))
+        cls.env["dealer.consent"]._dealer_record(
+            "express", ["sales"], phone=VANCOUVER_CUSTOMER, source="test",
+            at=datetime(2026, 1, 1))
 
     @staticmethod
     def _no_commit():
         return patch.object(IrCron, "_commit_progress", lambda self, *a, **k: float("inf"))
 
-    def _night_text(self, number=CUSTOMER, **vals):
-        return self.env["sms.sms"].sudo().create({"number": number, "body": "Bonsoir", **vals})
+    def _night_text(self, number=CUSTOMER, purpose=None, urgent=False, **vals):
+        """A text; with a purpose, as the addon's code creates it."""
+        SmsSudo = self.env["sms.sms"].sudo()
+        if purpose or urgent:
+            SmsSudo = SmsSudo.with_context(dealer_send=DealerSend(purpose or "sales", urgent))
+        return SmsSudo.create({"number": number, "body": "Bonsoir", **vals})
 
     def test_night_text_is_held_until_eight_not_dropped(self):
         sms = self._night_text()
@@ -134,13 +145,13 @@ class TestQuietHoursGuard(DealerTextingCommon):
         self.assertEqual(self._sent_numbers(), [])
 
     def test_urgent_text_leaves_in_quiet_hours(self):
-        sms = self._night_text(dealer_urgent=True)
+        sms = self._night_text(urgent=True)
         with self._frozen(MONTREAL_2230):
             sms.send()
         self.assertEqual(self._sent_numbers(), [CUSTOMER])
 
     def test_staff_alert_leaves_in_quiet_hours(self):
-        sms = self._night_text(number="+15145550101", dealer_purpose="staff")
+        sms = self._night_text(number="+15145550101", purpose="staff")
         with self._frozen(MONTREAL_2230):
             sms.send()
         self.assertEqual(len(self._sent_numbers()), 1)
@@ -196,7 +207,7 @@ class TestQuietHoursGuard(DealerTextingCommon):
         self.env["dealer.consent"]._dealer_record("express", ["marketing"], phone=CUSTOMER,
                                                   source="test", at=datetime(2026, 1, 1))
         self._customer_texted_at(MONTREAL_2230)
-        sms = self._night_text(dealer_purpose="marketing")
+        sms = self._night_text(purpose="marketing")
         with self._frozen(datetime(2026, 11, 24, 3, 40)):
             sms.send()
         self.assertEqual(self._sent_numbers(), [])

@@ -2,6 +2,8 @@ from datetime import datetime
 
 from odoo.tests import tagged
 
+from odoo.addons.dealer_lead_addon.models.dealer_outbound import DealerSend
+
 from .common_texting import CUSTOMER, DealerTextingCommon
 
 # Monday 22:30 in Montreal
@@ -21,20 +23,22 @@ class TestNoBypass(DealerTextingCommon):
         cls.env.company.write({"dealer_quiet_hour_start": 8.0, "dealer_quiet_hour_end": 21.0})
 
     def _paths(self, purpose):
-        """Callables that each create and try to send one text to CUSTOMER."""
+        """Callables that each create and try to send one text to CUSTOMER, with ``purpose``
+        set as the addon's server code sets it."""
         lead = self.customer_lead
         outbound = self.env["dealer.outbound"]
+        send = DealerSend(purpose)
 
         def direct_sms():
-            self.env["sms.sms"].sudo().create(
-                {"number": CUSTOMER, "body": "x", "dealer_purpose": purpose}).send()
+            self.env["sms.sms"].sudo().with_context(dealer_send=send).create(
+                {"number": CUSTOMER, "body": "x"}).send()
 
         def odoo_message_sms():
-            lead.with_context(dealer_purpose=purpose)._message_sms(
+            lead.with_context(dealer_send=send)._message_sms(
                 "x", sms_numbers=[CUSTOMER], put_in_queue=False)
 
         def odoo_mass_composer():
-            composer = self.env["sms.composer"].with_context(dealer_purpose=purpose).create({
+            composer = self.env["sms.composer"].with_context(dealer_send=send).create({
                 "composition_mode": "mass", "res_model": "crm.lead", "res_ids": repr(lead.ids),
                 "body": "x", "mass_keep_log": True, "mass_force_send": True})
             composer._action_send_sms()

@@ -15,6 +15,9 @@ class TestTwilioStatusCallbacks(DealerTextingCommon, HttpCase):
 
     def setUp(self):
         super().setUp()
+        # a stock chatter text is a sales text: with consent, it reaches Twilio
+        self.env["dealer.consent"]._dealer_record("express", ["sales"], phone=CUSTOMER,
+                                                  source="test")
         self.customer_lead._message_sms("Votre RAV4 est prêt", sms_numbers=[CUSTOMER],
                                         put_in_queue=True)
         self.sms = self._texts_to(CUSTOMER)

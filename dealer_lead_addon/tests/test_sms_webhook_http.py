@@ -1,7 +1,6 @@
-from unittest.mock import patch
 
 from odoo.tests import HttpCase, tagged
-from odoo.tools import config, mute_logger
+from odoo.tools import mute_logger
 
 from odoo.addons.dealer_lead_addon.tools.twilio_signature import (
     twilio_signature,
@@ -75,6 +74,11 @@ class TestTwilioSignature(DealerTextingCommon):
 class TestInboundSmsWebhook(DealerTextingCommon, HttpCase):
     """``POST /dealer_lead/sms/inbound`` exactly as Twilio calls it."""
 
+    def setUp(self):
+        super().setUp()
+        # the URL typed in Twilio; signatures are checked against it only
+        self.env.company.dealer_sms_webhook_url = self._url()
+
     def _url(self):
         return self.base_url() + PATH
 
@@ -143,14 +147,22 @@ class TestInboundSmsWebhook(DealerTextingCommon, HttpCase):
         self.assertEqual(len(self.customer_lead.message_ids), messages)
         self.assertEqual(self._inbound_count(), 1)
 
-    def test_https_behind_a_proxy_validates_the_url_twilio_called(self):
-        public = "https://crm.dealer.example" + PATH
-        params = self._params("Bonjour")
-        with patch.dict(config.options, {"proxy_mode": True}):
-            response = self._post(params, url=public, headers={
-                "X-Forwarded-Proto": "https", "X-Forwarded-Host": "crm.dealer.example"})
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(self._inbound_count(), 1)
+    @mute_logger(CONTROLLER_LOGGER)
+    def test_signature_for_the_requests_own_host_is_refused(self):
+        params = self._params("STOP")
+        response = self._post(params, url="http://attacker.example" + PATH,
+                              headers={"Host": "attacker.example"})
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(self._inbound_count(), 0)
+        self.assertFalse(self._blacklisted(CUSTOMER))
+
+    @mute_logger(CONTROLLER_LOGGER)
+    def test_without_a_configured_public_url_every_text_gets_503(self):
+        self.env.company.dealer_sms_webhook_url = False
+        response = self._post(self._params("STOP"))
+        self.assertEqual(response.status_code, 503)
+        self.assertIn("webhook URL", response.text)
+        self.assertEqual(self._inbound_count(), 0)
 
     @mute_logger(CONTROLLER_LOGGER)
     def test_web_base_url_is_not_trusted_for_the_signature(self):
@@ -161,7 +173,7 @@ class TestInboundSmsWebhook(DealerTextingCommon, HttpCase):
         self.assertEqual(response.status_code, 403)
         self.assertFalse(self._blacklisted(CUSTOMER))
 
-    def test_configured_public_url_validates_without_proxy_headers(self):
+    def test_configured_public_url_validates_behind_a_proxy(self):
         public = "https://crm.dealer.example" + PATH
         self.env.company.dealer_sms_webhook_url = public
         response = self._post(self._params("Bonjour"), url=public)

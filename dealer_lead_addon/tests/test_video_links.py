@@ -17,7 +17,7 @@ class TestVideoLinks(DealerVideoCommon):
     """Join links minted by Odoo for the gateway (HS256 JWT, contract claims)."""
 
     def test_customer_link_carries_contract_claims(self):
-        claims = decode_join_token(self.lead._dealer_video_customer_url())
+        claims = decode_join_token(self.lead._dealer_video_mint_customer_url())
         session = self.lead.dealer_video_session_ids
         self.assertEqual(len(session), 1)
         self.assertEqual(claims["iss"], "odoo")
@@ -36,7 +36,7 @@ class TestVideoLinks(DealerVideoCommon):
         self.env["ir.config_parameter"].sudo().set_param(
             "dealer_lead_addon.video_link_hours", "24")
         before = int(time.time())
-        claims = decode_join_token(self.lead._dealer_video_customer_url())
+        claims = decode_join_token(self.lead._dealer_video_mint_customer_url())
         self.assertEqual(claims["exp"] - claims["iat"], 24 * 3600)
         self.assertGreaterEqual(claims["iat"], before)
         session = self.lead.dealer_video_session_ids
@@ -44,19 +44,20 @@ class TestVideoLinks(DealerVideoCommon):
 
     def test_french_lead_gets_french_customer_page(self):
         self.lead.lang_id = self.env["res.lang"]._activate_lang("fr_CA")
-        self.assertEqual(decode_join_token(self.lead._dealer_video_customer_url())["lang"], "fr")
+        claims = decode_join_token(self.lead._dealer_video_mint_customer_url())
+        self.assertEqual(claims["lang"], "fr")
 
     def test_room_is_random_and_not_derived_from_lead(self):
         other = self._video_lead(self.sales_1)
-        room_1 = decode_join_token(self.lead._dealer_video_customer_url())["room"]
-        room_2 = decode_join_token(other._dealer_video_customer_url())["room"]
+        room_1 = decode_join_token(self.lead._dealer_video_mint_customer_url())["room"]
+        room_2 = decode_join_token(other._dealer_video_mint_customer_url())["room"]
         self.assertNotEqual(room_1, room_2)
         self.assertGreaterEqual(len(room_1), 22)
         self.assertRegex(room_1, r"^[A-Za-z0-9_-]+$")
 
     def test_open_session_is_reused_with_a_new_single_use_token(self):
-        first = decode_join_token(self.lead._dealer_video_customer_url())
-        second = decode_join_token(self.lead._dealer_video_customer_url())
+        first = decode_join_token(self.lead._dealer_video_mint_customer_url())
+        second = decode_join_token(self.lead._dealer_video_mint_customer_url())
         self.assertEqual(first["room"], second["room"])
         self.assertNotEqual(first["jti"], second["jti"])
         self.assertEqual(len(self.lead.dealer_video_session_ids), 1)
@@ -64,18 +65,18 @@ class TestVideoLinks(DealerVideoCommon):
     def test_ended_session_is_not_reused(self):
         session = self._session()
         session.state = "ended"
-        claims = decode_join_token(self.lead._dealer_video_customer_url())
+        claims = decode_join_token(self.lead._dealer_video_mint_customer_url())
         self.assertNotEqual(claims["room"], session.room)
         self.assertEqual(len(self.lead.dealer_video_session_ids), 2)
 
     def test_customer_link_is_empty_when_gateway_not_configured(self):
         self.env["ir.config_parameter"].sudo().set_param(
             "dealer_lead_addon.video_gateway_url", False)
-        self.assertEqual(self.lead._dealer_video_customer_url(), "")
+        self.assertEqual(self.lead._dealer_video_mint_customer_url(), "")
         self.assertFalse(self.lead.dealer_video_session_ids)
 
     def test_link_signed_with_another_secret_does_not_verify(self):
-        url = self.lead._dealer_video_customer_url()
+        url = self.lead._dealer_video_mint_customer_url()
         with self.assertRaises(AssertionError):
             decode_join_token(url, secret="another-secret-of-the-right-length-000000")
 
@@ -102,14 +103,7 @@ class TestVideoLinks(DealerVideoCommon):
         with self.assertRaises(UserError):
             self.lead.action_dealer_video_join()
 
-    def test_template_placeholder_renders_customer_link(self):
-        template = self.env["sms.template"].create({
-            "name": "Video", "model_id": self.env["ir.model"]._get_id("crm.lead"),
-            "body": "Live video: {{ object._dealer_video_customer_url() }}",
-        })
-        body = template._render_field("body", self.lead.ids)[self.lead.id]
-        decode_join_token(body.removeprefix("Live video: "))
-
+    # rendering a template mints nothing: see test_guard_video.py
 
 @tagged("post_install", "-at_install")
 class TestVideoCallbackSignature(DealerVideoCommon):

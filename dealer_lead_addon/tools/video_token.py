@@ -16,6 +16,10 @@ ISSUER = "odoo"
 AUDIENCE = "dealer-video"
 CALLBACK_WINDOW_SECONDS = 300
 MIN_SECRET_BYTES = 32
+# what a template renders for the customer's video link: the link itself is minted when the
+# message is created for sending (a URL on the reserved .invalid domain, so that HTML
+# sanitising and link handling keep it as it is)
+VIDEO_LINK_PLACEHOLDER = "https://video-link.invalid/customer"
 
 
 def new_room_id():
