@@ -5,8 +5,6 @@ from psycopg2 import IntegrityError
 
 from odoo import api, fields, models
 
-from odoo.addons.phone_validation.tools import phone_validation
-
 from ..tools import sms_keywords
 
 _logger = logging.getLogger(__name__)
@@ -125,8 +123,8 @@ class DealerSmsInbound(models.Model):
 
     @api.model
     def _dealer_e164(self, number):
-        return phone_validation.phone_format(
-            number or "", "CA", 1, force_format="E164", raise_exception=False) or False
+        """``number`` in E.164 with the company's country (Twilio sends E.164 already)."""
+        return self.env.company._dealer_e164(number)
 
     # ------------------------------------------------------------
     # Processing

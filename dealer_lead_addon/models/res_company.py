@@ -2,6 +2,7 @@ from odoo import fields, models
 
 from odoo.addons.sms_twilio.tools.sms_api import SmsApiTwilio
 
+from ..tools.phone import to_e164
 from ..tools.twilio_api import DealerSmsApiTwilio
 
 
@@ -23,6 +24,12 @@ class ResCompany(models.Model):
         help="The exact URL entered in Twilio for incoming messages (e.g. "
              "https://crm.dealer.example/dealer_lead/sms/inbound). Twilio signs this URL; leave "
              "empty to use the URL the request reached, as rebuilt from the proxy headers.")
+
+    def _dealer_e164(self, number):
+        """``number`` in E.164, national numbers read with this company's country (the
+        current company when empty); False when it is not a real phone number."""
+        country = (self[:1] or self.env.company).country_id
+        return to_e164(number, country.code or "CA") or False
 
     def _get_sms_api_class(self):
         """Twilio's client, plus the opt-out error 21610 (see ``tools/twilio_api.py``)."""

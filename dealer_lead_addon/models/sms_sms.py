@@ -4,10 +4,7 @@ import phonenumbers
 from phonenumbers import timezone as phone_timezone
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.modules import module as odoo_module
-
-from odoo.addons.phone_validation.tools import phone_validation
 
 from ..tools import quiet_hours
 from ..tools.region_timezones import region_timezones
@@ -103,13 +100,7 @@ class SmsSms(models.Model):
     def _dealer_e164(self, number, company=None):
         """``number`` in E.164, read with the country of ``company`` (default: the current
         one) when it has no ``+``; False when it is not a valid phone number."""
-        country = (company or self.env.company).country_id
-        try:
-            return phone_validation.phone_format(
-                (number or "").strip(), country.code or None, country.phone_code or None,
-                force_format="E164", raise_exception=True)
-        except UserError:
-            return False
+        return (company or self.env.company)._dealer_e164(number)
 
     def _dealer_e164_number(self):
         """This text's number in E.164, with the country of the company that sends it."""
