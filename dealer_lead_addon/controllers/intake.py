@@ -1,15 +1,18 @@
-import hmac
 import json
 import logging
 
 from odoo import http
 from odoo.http import request
 
+from ..tools.concurrency import CONCURRENCY_ERRORS
+
 _logger = logging.getLogger(__name__)
 
 ACCEPTED_TYPES = ("application/xml", "text/xml", "application/x-adf+xml", "application/json",
                   "text/plain")
 HARD_MAX_BYTES = 2 * 1024 * 1024
+# HTTP status of a quarantined inquiry, by its reason code (default 422)
+QUARANTINE_STATUS = {"payload_too_large": 413, "internal": 500}
 
 
 class DealerLeadIntakeController(http.Controller):
@@ -25,6 +28,8 @@ class DealerLeadIntakeController(http.Controller):
     def intake(self, code, **_kwargs):
         try:
             return self._intake(code)
+        except CONCURRENCY_ERRORS:
+            raise  # Odoo retries the whole request; the retry sees the other worker's lead
         except Exception:
             _logger.exception("Lead intake endpoint failed")
             return self._answer(500, error="internal_error", message=(
@@ -32,8 +37,7 @@ class DealerLeadIntakeController(http.Controller):
 
     def _intake(self, code):
         env = request.env(user=request.env.ref("base.user_root").id)
-        sources = env["dealer.lead.source"].sudo().search([("code", "=", code[:64])])
-        source = self._authenticate(sources)
+        source = self._authenticate(env, code)
         if not source:
             return self._answer(401, error="unauthorized",
                                 message="Unknown source or missing/invalid bearer key.")
@@ -56,23 +60,16 @@ class DealerLeadIntakeController(http.Controller):
             return self._answer(201, status="created", lead_id=lead_id, intake_id=intake.id)
         if outcome in ("repeat", "attached"):
             return self._answer(200, status=outcome, lead_id=lead_id, intake_id=intake.id)
-        if outcome == "conflict":
-            return self._answer(409, error="conflict", message=intake.reason,
-                                intake_id=intake.id)
-        status = 413 if "larger" in (intake.reason or "") else 422
-        return self._answer(status, error="quarantined", message=intake.reason,
-                            intake_id=intake.id)
+        status = QUARANTINE_STATUS.get(intake.reason_code, 422)
+        return self._answer(status, error="quarantined", code=intake.reason_code,
+                            message=intake.reason, intake_id=intake.id)
 
-    def _authenticate(self, sources):
+    def _authenticate(self, env, code):
         header = request.httprequest.headers.get("Authorization") or ""
         scheme, _sep, key = header.partition(" ")
         if scheme.lower() != "bearer" or not key.strip():
             return None
-        for source in sources:
-            if source.api_key and hmac.compare_digest(
-                    source.api_key.encode(), key.strip().encode()):
-                return source
-        return None
+        return env["dealer.lead.source"]._dealer_authenticate(code, key) or None
 
     def _answer(self, http_status, **payload):
         return request.make_response(

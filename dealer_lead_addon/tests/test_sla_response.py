@@ -52,7 +52,7 @@ class TestSlaResponse(DealerSlaCommon):
 
     def test_automatic_acknowledgement_is_not_a_response(self):
         with self._frozen(TUESDAY_10AM), self.mockSMSGateway():
-            lead = self.env["crm.lead"].create({
+            lead = self.env["crm.lead"].with_context(dealer_inquiry_channel="manual").create({
                 "name": "Web inquiry", "contact_name": "Chloé Client", "team_id": self.team.id,
                 "phone": "+15145559876", "email_from": "chloe@example.com"})
             self._run_postcommit()
