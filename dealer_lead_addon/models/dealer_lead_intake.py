@@ -528,7 +528,8 @@ class DealerLeadIntake(models.Model):
                 return  # one connection: the snapshot sees everything
             cr.execute("""
                 SELECT id FROM crm_lead
-                 WHERE phone_sanitized = ANY(%s) OR email_normalized = ANY(%s)
+                 WHERE phone_sanitized = ANY(%s::varchar[])
+                    OR email_normalized = ANY(%s::varchar[])
                     OR (dealer_source_id = %s AND dealer_provider_lead_id = %s)
               ORDER BY id DESC LIMIT 20
             """, [phones, emails, self.source_id.id or None, provider or None])

@@ -12,6 +12,7 @@ from odoo.tools import mute_logger
 
 from ..models import crm_lead as crm_lead_module
 from ..models.dealer_lead_intake import DealerLeadIntake, advisory_lock_id
+from ..tools import concurrency
 from .common_intake import OPEN_NOW, DealerIntakeCommon
 
 INTAKE_LOGGER = "odoo.addons.dealer_lead_addon.models.dealer_lead_intake"
@@ -79,6 +80,18 @@ class TestIntakePipelineConcurrency(DealerIntakeCommon):
                 patch.object(DealerLeadIntake, "_dealer_provider_id_free", return_value=True), \
                 self.assertRaises(ConcurrencyError), self.env.cr.savepoint():
             self._http(inquiry_json(provider_id="SAME", phone="438-555-0000", email="x@y.ca"))
+
+    def test_snapshot_check_reads_committed_leads_on_a_fresh_connection(self):
+        intake = self.env["dealer.lead.intake"].create({"channel": "http", "raw_payload": "{}"})
+        inquiry = {"provider_lead_id": "", "phones": [{"e164": "+15145550123"}],
+                   "emails": ["ana@example.com"]}
+        # outside tests: a real second connection in READ COMMITTED, which cannot see this
+        # test's uncommitted leads (the customer has none committed: nothing to retry)
+        with patch.object(concurrency.module, "current_test", False):
+            intake._dealer_check_snapshot(inquiry)
+        inquiry["emails"] = []
+        with patch.object(concurrency.module, "current_test", False):
+            intake._dealer_check_snapshot(inquiry)
 
     def test_same_provider_id_after_commit_is_a_repeat(self):
         first, outcome = self._http(inquiry_json(provider_id="SAME"))
