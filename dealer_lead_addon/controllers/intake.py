@@ -1,16 +1,14 @@
-import hmac
 import json
 import logging
 from urllib.parse import urlencode
 
-from psycopg2 import OperationalError
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from odoo import http
-from odoo.exceptions import ConcurrencyError
 from odoo.http import request
 
 from ..tools import inquiry as inquiry_tools
+from ..tools.concurrency import CONCURRENCY_ERRORS
 
 _logger = logging.getLogger(__name__)
 
@@ -27,8 +25,7 @@ HTTP_STATUS = {
     "payload_too_large": 413,
     "unsupported_media_type": 415,
     "unsupported_charset": 415,
-    "conflict": 409,
-    "processing_failed": 500,
+    "internal": 500,
 }
 PROCESSING_FAILED = ("The inquiry was kept but could not be processed; the dealership was "
                      "notified.")
@@ -47,8 +44,8 @@ class DealerLeadIntakeController(http.Controller):
     def intake(self, code, **_kwargs):
         try:
             return self._intake(code)
-        except (OperationalError, ConcurrencyError):
-            raise  # serialization failures: Odoo retries the request (same body, see below)
+        except CONCURRENCY_ERRORS:
+            raise  # Odoo retries the whole request; the retry sees the other worker's lead
         except Exception:
             _logger.exception("Lead intake endpoint failed")
             return self._answer(500, error="internal_error", message=(
@@ -56,8 +53,7 @@ class DealerLeadIntakeController(http.Controller):
 
     def _intake(self, code):
         env = request.env(user=request.env.ref("base.user_root").id)
-        sources = env["dealer.lead.source"].sudo().search([("code", "=", code[:64])])
-        source = self._authenticate(sources)
+        source = self._authenticate(env, code)
         if not source:
             return self._refuse("unauthorized", "Unknown source or missing/invalid bearer key.")
         try:
@@ -81,8 +77,8 @@ class DealerLeadIntakeController(http.Controller):
             return self._answer(201, status="created", lead_id=lead_id, intake_id=intake.id)
         if outcome in ("repeat", "attached"):
             return self._answer(200, status=outcome, lead_id=lead_id, intake_id=intake.id)
-        error = intake.reason_code or ("conflict" if outcome == "conflict" else "refused")
-        message = PROCESSING_FAILED if error == "processing_failed" else intake.reason
+        error = intake.reason_code or "refused"
+        message = PROCESSING_FAILED if error == "internal" else intake.reason
         return self._refuse(error, message, intake_id=intake.id)
 
     def _read_body(self):
@@ -108,16 +104,12 @@ class DealerLeadIntakeController(http.Controller):
                     inquiry_tools.discard(stream, MAX_DISCARDED_BYTES)
         return environ[BODY_KEY]
 
-    def _authenticate(self, sources):
+    def _authenticate(self, env, code):
         header = request.httprequest.headers.get("Authorization") or ""
         scheme, _sep, key = header.partition(" ")
         if scheme.lower() != "bearer" or not key.strip():
             return None
-        for source in sources:
-            if source.api_key and hmac.compare_digest(
-                    source.api_key.encode(), key.strip().encode()):
-                return source
-        return None
+        return env["dealer.lead.source"]._dealer_authenticate(code, key) or None
 
     def _refuse(self, error, message, **payload):
         """A refusal: its status comes from its code, never from the message text."""

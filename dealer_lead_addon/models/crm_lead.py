@@ -12,6 +12,9 @@ _logger = logging.getLogger(__name__)
 
 # an inquiry younger than this is answered at once, even in quiet hours
 LIVE_ACK_MINUTES = 30
+# the web client saving a new lead typed in by a salesperson
+MANUAL_PATHS = {f"/web/dataset/call_kw/crm.lead/{method}"
+                for method in ("web_save", "create", "name_create")}
 
 
 class CrmLead(models.Model):
@@ -80,14 +83,39 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        """A lead is an inquiry only when one of the intake channels says so (explicit
+        opt-in): the website form, a salesperson typing it in the CRM, or the
+        ``dealer_inquiry_channel`` context key. Leads other modules create (event
+        registrations, lead mining, imports, copies, merges, activities) get no
+        acknowledgement and no implied consent."""
         leads = super().create(vals_list)
-        if not self.env.context.get("dealer_intake_skip") and not self.env.context.get(
-                "import_file"):
-            channel = "manual"
-            if request and request.httprequest.path.startswith("/website/form"):
-                channel = "web"
+        channel = self._dealer_inquiry_channel()
+        if channel:
             self.env["dealer.lead.intake"]._dealer_intake_created_leads(leads, channel)
         return leads
+
+    @api.model
+    def _dealer_inquiry_channel(self):
+        """'web', 'manual' or None: which intake channel the leads being created come from.
+
+        The website form (``website_crm``, not a dependency) posts to
+        ``/website/form/crm.lead``; the web client saves a new lead with
+        ``/web/dataset/call_kw/crm.lead/<web_save|create|name_create>``. Any other request
+        (an import, a copy, an event registration, a wizard) is not an inquiry.
+        """
+        if self.env.context.get("dealer_intake_skip"):
+            return None
+        channel = self.env.context.get("dealer_inquiry_channel")
+        if channel:
+            return channel if channel in ("web", "manual") else None
+        if not request or self.env.context.get("import_file"):
+            return None
+        path = request.httprequest.path
+        if path == "/website/form/crm.lead":
+            return "web"
+        if path in MANUAL_PATHS:
+            return "manual"
+        return None
 
     def copy(self, default=None):
         """A copy is not an inquiry: no routing, no acknowledgement."""
@@ -177,18 +205,33 @@ class CrmLead(models.Model):
         leads._dealer_acknowledge_and_alert()
 
     @api.model
-    def _dealer_choose_route(self, target):
+    def _dealer_route_facts(self, source=None, condition=False, make=False, company=None,
+                            team=None, user=None):
+        """What routing decides on: the inquiry's source, the new/used condition and make of
+        the wanted vehicle, its company, a team already chosen (source default, texted
+        number) and the salesperson who typed it in. Called on a lead, the lead's own values
+        are the defaults."""
+        lead = self[:1]
+        return {
+            "source": source if source is not None else lead.dealer_source_id,
+            "condition": condition or lead.dealer_vehicle_condition or False,
+            "make": make or lead.dealer_vehicle_make or False,
+            "company": company if company is not None else lead.company_id,
+            "team": team if team is not None else lead.team_id,
+            "user": user if user is not None else lead.user_id,
+        }
+
+    @api.model
+    def _dealer_choose_route(self, facts):
         """Team and salesperson for a new inquiry: the first matching rule (source, new/used,
         make), then the team's weighted round robin among members on shift, then the creator,
         then the team's after-hours owner.
 
-        :param target: the lead, or any object with its ``dealer_source_id``,
-            ``dealer_vehicle_condition``, ``dealer_vehicle_make``, ``company_id``, ``team_id``
-            and ``user_id`` (the intake routes before creating the lead)
+        :param dict facts: see ``_dealer_route_facts``
         :return: ``(team, user, how)``
         """
-        rule = self.env["dealer.routing.rule"]._dealer_find(target)
-        team = rule.team_id or target.team_id or target.dealer_source_id.team_id
+        rule = self.env["dealer.routing.rule"]._dealer_find(facts)
+        team = rule.team_id or facts["team"] or facts["source"].team_id
         if not team:
             team = self.env["crm.team"]._get_default_team_id(user_id=self.env.uid)
         now = fields.Datetime.now()
@@ -200,8 +243,8 @@ class CrmLead(models.Model):
         if not user and team:
             user = team._dealer_next_available_member(at=now)
             how = self.env._("round robin of %(team)s", team=team.name)
-        if not user and target.user_id:
-            user, how = target.user_id, self.env._("kept the creator")
+        if not user and facts["user"]:
+            user, how = facts["user"], self.env._("kept the creator")
         if not user and team:
             user = team._dealer_after_hours_owner()
             how = self.env._("nobody on shift, after-hours owner of %(team)s", team=team.name)
@@ -213,10 +256,11 @@ class CrmLead(models.Model):
             return self.env._("Nobody to route this lead to.")
         return self.env._("Routed to %(user)s (%(how)s).", user=user.name, how=how)
 
-    def _dealer_route(self):
-        """Route an existing lead (website form, manual entry)."""
+    def _dealer_route(self, **facts):
+        """Route an existing lead (website form, manual entry) on its own facts, ``facts``
+        overriding them (e.g. ``user``: the website visitor is nobody to keep)."""
         self.ensure_one()
-        team, user, how = self._dealer_choose_route(self)
+        team, user, how = self._dealer_choose_route(self._dealer_route_facts(**facts))
         vals = {"team_id": team.id or False}
         if user:
             vals["user_id"] = user.id

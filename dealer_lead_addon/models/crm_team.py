@@ -35,6 +35,17 @@ class CrmTeam(models.Model):
         intervals = calendar._work_intervals_batch(start, start + timedelta(minutes=1))
         return bool(list(intervals[False]))
 
+    def _dealer_business_minutes(self, start, end):
+        """Minutes of the team's business hours (holidays excluded) between two naive UTC
+        datetimes; plain minutes when the team has no hours."""
+        if end <= start:
+            return 0.0
+        calendar = self._dealer_calendar()
+        if not calendar:
+            return (end - start).total_seconds() / 60
+        return calendar.get_work_hours_count(
+            start.replace(tzinfo=UTC), end.replace(tzinfo=UTC), compute_leaves=True) * 60
+
     def _dealer_next_opening(self, at=None):
         """Naive UTC start of the next business-hours interval after ``at`` (None if none in
         the next two weeks)."""
@@ -77,8 +88,9 @@ class CrmTeam(models.Model):
         """Pick the next salesperson of the team by weighted round robin among members in the
         rotation and on shift at ``at`` (naive UTC, default now).
 
-        Concurrency-safe: the candidates' member rows are locked (waiting) before the choice, so
-        two simultaneous inquiries never both go to the same "next" person.
+        Workers routing at the same time take turns in a short side transaction (see
+        ``crm.team.member._dealer_take_turn``), so two simultaneous inquiries never both go to
+        the same "next" person and neither fails on a serialization error.
 
         :return: a ``res.users`` record, empty when nobody is available
         """
@@ -91,17 +103,9 @@ class CrmTeam(models.Model):
         members = self._dealer_members_on_shift(members, at)
         if not members:
             return self.env["res.users"]
-        self.env.cr.execute(
-            "SELECT id FROM crm_team_member WHERE id IN %s ORDER BY id FOR UPDATE",
-            [tuple(members.ids)])
-        members.invalidate_recordset(["dealer_assigned_count", "dealer_last_assigned_at"])
-        chosen = min(members, key=lambda m: m._dealer_rotation_key())
         # sudo: whoever creates the lead (website visitor, salesperson) moves the rotation
-        chosen.sudo().write({
-            "dealer_assigned_count": chosen.dealer_assigned_count + 1,
-            "dealer_last_assigned_at": fields.Datetime.now(),
-        })
-        return chosen.user_id
+        Member = self.env["crm.team.member"].sudo()
+        return Member.browse(Member._dealer_take_turn(members.ids)).user_id.with_env(self.env)
 
     # ------------------------------------------------------------
     # Response SLA

@@ -1,15 +1,20 @@
+import email
+import email.policy
+import hashlib
 import json
 import logging
-from types import SimpleNamespace
+from datetime import timedelta
 
-from psycopg2 import IntegrityError
+from psycopg2 import errors
 
 from odoo import api, fields, models
+from odoo.exceptions import ConcurrencyError, UserError
 from odoo.fields import Domain
 from odoo.tools import email_normalize, html2plaintext, plaintext2html
 
 from ..tools import adf
 from ..tools import inquiry as inquiry_tools
+from ..tools.concurrency import CONCURRENCY_ERRORS, read_committed_cursor
 
 _logger = logging.getLogger(__name__)
 
@@ -21,17 +26,31 @@ INTAKE_STATES = [
 ]
 
 
+# quarantine alerts: at most one per source in this window
+QUARANTINE_ALERT_WINDOW = timedelta(hours=1)
+
+
 class IntakeRefused(Exception):
     """The inquiry cannot become a lead; the message is the (translated) reason.
 
     ``payload``: a cleaner payload to show the manager (e.g. the unescaped ADF block).
-    ``code``: the stable reason code (``no_adf``, ``wrong_type``...; see docs/intake-api.md).
+    ``code``: the stable reason code kept on the intake (the HTTP status is mapped from it).
     """
 
-    def __init__(self, message, payload=None, code="refused"):
+    def __init__(self, message, payload=None, code="invalid"):
         super().__init__(message)
         self.payload = payload
         self.code = code
+
+
+class DuplicateManualLead(UserError):
+    """A salesperson typed in a lead for a customer who has an open lead: the form says so."""
+
+
+def advisory_lock_id(key):
+    """A stable signed 64-bit id for ``pg_advisory_xact_lock`` of a dedupe key."""
+    digest = hashlib.blake2b(key.encode(), digest_size=8, person=b"dealerlead").digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 class DealerLeadIntake(models.Model):
@@ -57,9 +76,13 @@ class DealerLeadIntake(models.Model):
         INTAKE_STATES, required=True, default="received", readonly=True, index=True)
     reason = fields.Text(readonly=True, help="Why the inquiry is quarantined.")
     reason_code = fields.Char(
-        readonly=True,
-        help="Stable code of the quarantine reason (e.g. not_json, no_adf), answered by the "
-             "HTTP API as 'error'.")
+        readonly=True, index="btree_not_null",
+        help="Stable code of the quarantine reason (e.g. no_contact, payload_too_large, "
+             "internal); the HTTP API answers with a status mapped from it.")
+    alerted_at = fields.Datetime(
+        string="Managers Alerted At", readonly=True,
+        help="When the managers were told about this quarantined inquiry (once per source "
+             "and hour).")
     raw_truncated = fields.Boolean(
         string="Body Cut at the Limit", readonly=True,
         help="The request body was larger than the limit: only its beginning is kept.")
@@ -114,8 +137,7 @@ class DealerLeadIntake(models.Model):
         """
         raw = self.env.context.get("dealer_raw_email")
         source = self.env["dealer.lead.source"]._dealer_match_email(msg_dict.get("email_from"))
-        intake = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create({
-            "channel": "email",
+        intake, _outcome = self._dealer_receive("email", {
             "source_id": source.id,
             "company_id": (source.company_id or self.env.company).id,
             "email_from": msg_dict.get("email_from"),
@@ -124,10 +146,7 @@ class DealerLeadIntake(models.Model):
             "payload": self._dealer_email_payload(msg_dict),
             "content_type": "message/rfc822",
             "custom_values": custom_values or {},
-        })
-        if not adf.find_adf(intake.payload or ""):
-            return intake._dealer_process_plain_email(msg_dict, custom_values)
-        intake._dealer_process()
+        }, msg_dict=msg_dict)
         return intake.lead_id or intake
 
     @api.model
@@ -159,15 +178,14 @@ class DealerLeadIntake(models.Model):
             text = inquiry_tools.decode_body(body, charset)
         except inquiry_tools.InquiryError as error:
             text, refusal = inquiry_tools.raw_text(body), error
-        intake = self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create({
-            "channel": "http",
+        intake, _outcome = self._dealer_receive("http", {
             "source_id": source.id,
             "company_id": source.company_id.id,
             "raw_payload": text,
             "payload": text,
             "raw_truncated": truncated,
             "content_type": content_type,
-        })
+        }, process=False)
         limit_kib = min(source.max_payload_kb or 512, inquiry_tools.MAX_BODY_BYTES // 1024)
         if truncated or len(body) > limit_kib * 1024:
             refusal = inquiry_tools.too_large(limit_kib)
@@ -179,61 +197,90 @@ class DealerLeadIntake(models.Model):
         return intake, intake._dealer_process()
 
     @api.model
+    def _dealer_receive(self, channel, values, process=True, msg_dict=None):
+        """The one entry point of every channel: keep the inquiry exactly as received (nothing
+        parsed yet, so nothing is lost), then run the pipeline on it.
+
+        :param str channel: 'email', 'http', 'web', 'manual' or 'sms'
+        :param dict values: the intake's raw values (payload, source, lead of web/manual...)
+        :param dict msg_dict: the parsed e-mail of the mail gateway, when there is one
+        :return: ``(intake, outcome)``, outcome 'created', 'attached', 'repeat',
+            'quarantined' (or None when ``process`` is False)
+        """
+        # sudo: intake records are system records, created by every channel's gateway user
+        intake = self.sudo().with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True,
+        ).create({**values, "channel": channel})
+        if not process:
+            return intake, None
+        return intake, intake._dealer_process(msg_dict=msg_dict)
+
+    @api.model
     def _dealer_intake_created_leads(self, leads, channel):
         """Website form and manual channel: the lead exists already; keep the inquiry and run
-        routing, acknowledgement and the SLA like every other channel."""
-        leads = leads.filtered(lambda lead: lead.active and lead.type)
-        if not leads:
-            return
-        self.sudo().with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create([{
-            "channel": channel,
-            "state": "created",
-            "lead_id": lead.id,
-            "company_id": (lead.company_id or self.env.company).id,
-            "email_from": lead.email_from,
-            "raw_payload": json.dumps({
-                "name": lead.name, "contact_name": lead.contact_name,
-                "email_from": lead.email_from, "phone": lead.phone,
-                "description": html2plaintext(lead.description or ""),
-            }, ensure_ascii=False),
-        } for lead in leads])
-        # a salesperson who creates or assigns the lead keeps it; website leads are routed
-        to_route = leads if channel == "web" else leads.filtered(lambda lead: not lead.user_id)
-        for lead in to_route:
-            lead._dealer_route()
-        leads._dealer_after_intake(channel, routed=True)
+        the same pipeline (dedupe, route, clock, consent, acknowledgement)."""
+        for lead in leads.filtered(lambda lead: lead.active and lead.type):
+            self._dealer_receive(channel, {
+                "lead_id": lead.id,
+                "company_id": (lead.company_id or self.env.company).id,
+                "email_from": lead.email_from,
+                "raw_payload": json.dumps({
+                    "name": lead.name, "contact_name": lead.contact_name,
+                    "email_from": lead.email_from, "phone": lead.phone,
+                    "description": html2plaintext(lead.description or ""),
+                }, ensure_ascii=False),
+            })
 
     # ------------------------------------------------------------
     # Pipeline
     # ------------------------------------------------------------
 
-    def _dealer_process(self):
-        """parse -> dedupe -> create or attach -> route -> acknowledge; never raises.
+    def _dealer_process(self, msg_dict=None):
+        """Run the pipeline in one savepoint: dedupe, route, create or attach, clock,
+        consent, sequence, acknowledgement after commit.
+
+        Content the product cannot use is quarantined with a reason code. Concurrency errors
+        (a serialization failure, a lock timeout, a deadlock, an inquiry with the same key
+        being received by another worker) are raised: Odoo retries the whole request, which
+        then sees the other worker's lead. Any other error rolls the savepoint back and
+        quarantines the inquiry with the code 'internal' (the traceback goes to the log).
 
         :return: 'created', 'attached', 'repeat' or 'quarantined'
         """
         self.ensure_one()
+        Member = self.env["crm.team.member"]
+        turns = Member._dealer_turns_mark()
         try:
             with self.env.cr.savepoint():
-                inquiry = self._dealer_parse()
-                return self._dealer_create_or_attach(inquiry)
+                return self._dealer_run(msg_dict)
+        except CONCURRENCY_ERRORS:
+            raise
+        except DuplicateManualLead:
+            raise
+        except errors.UniqueViolation as error:
+            # a concurrent inquiry inserted the same key: retried, the repeat is then seen
+            raise ConcurrencyError(f"intake {self.id}: {error.diag.constraint_name}") from error
         except IntakeRefused as error:
+            Member._dealer_give_back_turns_since(turns)
             if error.payload:
                 self.payload = error.payload
             self._dealer_quarantine(str(error), code=error.code)
-        except IntegrityError:
-            # a concurrent request created the same provider lead id and committed while we
-            # worked: our snapshot cannot see that lead, the caller retries later
-            self._dealer_quarantine(self.env._(
-                "The same provider lead id was being received at the same time; this copy is a "
-                "repeat."), code="conflict")
-            return "conflict"
-        except Exception as error:  # nothing may be lost: keep it visible
+        except Exception:  # nothing may be lost: keep it visible, the details in the log
             _logger.exception("Lead intake %s failed", self.id)
+            Member._dealer_give_back_turns_since(turns)
             self._dealer_quarantine(self.env._(
-                "Unexpected error while processing: %(error)s", error=error),
-                code="processing_failed")
+                "An unexpected error stopped the processing of this inquiry; the details are "
+                "in the server log. Retry it, or tell your administrator if it fails again."),
+                code="internal")
         return "quarantined"
+
+    def _dealer_run(self, msg_dict=None):
+        """The steps after the raw inquiry is kept, by channel."""
+        if self.channel in ("web", "manual"):
+            return self._dealer_process_created_lead()
+        if self.channel == "email" and not adf.find_adf(self.payload or ""):
+            return self._dealer_process_plain_email(msg_dict)
+        return self._dealer_create_or_attach(self._dealer_parse())
 
     def _dealer_parse(self):
         """The payload as a typed, normalised ``inquiry.Inquiry`` (same for every channel).
@@ -312,16 +359,84 @@ class DealerLeadIntake(models.Model):
         Lang = self.env["res.lang"]
         return Lang._lang_get(code) or Lang._activate_lang(code)
 
-    def _dealer_find_duplicate(self, inquiry):
-        """An open lead with the same provider lead id, phone or e-mail."""
+    # ------------------------------------------------------------
+    # Dedupe under concurrency
+    # ------------------------------------------------------------
+
+    def _dealer_dedupe_keys(self, inquiry):
+        """The keys two inquiries of one customer share: the source's provider lead id, each
+        E.164 phone, each e-mail."""
+        keys = []
+        if inquiry.provider_lead_id and self.source_id:
+            keys.append(f"provider:{self.source_id.id}:{inquiry.provider_lead_id}")
+        keys += [f"phone:{phone.e164}" for phone in inquiry.phones]
+        keys += [f"email:{address}" for address in inquiry.emails]
+        return keys
+
+    def _dealer_lock_keys(self, inquiry):
+        """Serialise inquiries sharing a dedupe key across workers.
+
+        In REPEATABLE READ the second of two inquiries of one customer cannot see the lead the
+        first is creating. Each key takes a transaction-level advisory lock (sorted: no
+        deadlock between two inquiries sharing several keys). A key held by another
+        transaction: wait until it ends, then raise ``ConcurrencyError``; Odoo retries the
+        request, whose new snapshot sees the other lead (attached, or a repeat).
+        """
+        for lock_id in sorted({advisory_lock_id(key) for key in self._dealer_dedupe_keys(
+                inquiry)}):
+            self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [lock_id])
+            if not self.env.cr.fetchone()[0]:
+                self._dealer_wait_for_lock(lock_id)
+                raise ConcurrencyError(
+                    f"intake {self.id}: an inquiry with the same phone, e-mail or provider "
+                    "lead id was being received at the same time")
+        self._dealer_check_snapshot(inquiry)
+
+    def _dealer_wait_for_lock(self, lock_id):
+        self.env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
+
+    def _dealer_check_snapshot(self, inquiry):
+        """Raise ``ConcurrencyError`` if a lead sharing a key was committed after our snapshot
+        was taken (the other transaction ended, and released its locks, between our first
+        query and our lock): a fresh READ COMMITTED query sees it, our snapshot does not."""
+        phones = [phone.e164 for phone in inquiry.phones]
+        emails = list(inquiry.emails)
+        provider = inquiry.provider_lead_id if self.source_id else None
+        with read_committed_cursor(self.env) as (cr, inline):
+            if inline:
+                return  # one connection: the snapshot sees everything
+            cr.execute("""
+                SELECT id FROM crm_lead
+                 WHERE phone_sanitized = ANY(%s::varchar[])
+                    OR email_normalized = ANY(%s::varchar[])
+                    OR (dealer_source_id = %s AND dealer_provider_lead_id = %s)
+              ORDER BY id DESC LIMIT 20
+            """, [phones, emails, self.source_id.id or None, provider or None])
+            committed = [row[0] for row in cr.fetchall()]
+        if not committed:
+            return
+        self.env.cr.execute("SELECT count(*) FROM crm_lead WHERE id = ANY(%s)", [committed])
+        if self.env.cr.fetchone()[0] < len(committed):
+            raise ConcurrencyError(
+                f"intake {self.id}: a lead of the same customer was committed meanwhile")
+
+    def _dealer_find_duplicate(self, inquiry, exclude=None):
+        """The lead a new inquiry belongs to: the lead of an earlier intake with the same
+        provider lead id ('repeat'), else an open lead with the same phone or e-mail
+        ('duplicate').
+
+        :param exclude: the lead of the inquiry itself (website form, manual entry)
+        :return: ``(lead, kind)``
+        """
         Lead = self.env["crm.lead"].with_context(active_test=True)
         if inquiry.provider_lead_id and self.source_id:
-            lead = Lead.search([
-                ("dealer_source_id", "=", self.source_id.id),
-                ("dealer_provider_lead_id", "=", inquiry.provider_lead_id),
+            earlier = self.search([
+                ("source_id", "=", self.source_id.id),
+                ("provider_lead_id", "=", inquiry.provider_lead_id),
+                ("lead_id", "!=", False),
             ], limit=1)
-            if lead:
-                return lead, "repeat"
+            if earlier:
+                return earlier.lead_id, "repeat"
         domain = []
         numbers = [p.e164 for p in inquiry.phones]
         if numbers:
@@ -333,10 +448,24 @@ class DealerLeadIntake(models.Model):
             return Lead, False
         open_domain = [("won_status", "=", "pending"),
                        ("company_id", "in", [self.company_id.id, False])]
+        if exclude:
+            open_domain.append(("id", "not in", exclude.ids))
         lead = Lead.search(Domain.AND([open_domain, Domain.OR(domain)]), order="id", limit=1)
         return lead, "duplicate" if lead else False
 
+    def _dealer_provider_id_free(self, provider_lead_id):
+        """Whether no other intake holds this source's provider lead id (its lead may have
+        been deleted or merged since)."""
+        return bool(provider_lead_id) and not self.search_count([
+            ("source_id", "=", self.source_id.id), ("provider_lead_id", "=", provider_lead_id),
+            ("id", "!=", self.id)], limit=1)
+
+    # ------------------------------------------------------------
+    # Create or attach
+    # ------------------------------------------------------------
+
     def _dealer_create_or_attach(self, inquiry):
+        self._dealer_lock_keys(inquiry)
         lead, kind = self._dealer_find_duplicate(inquiry)
         if lead:
             self._dealer_attach(lead, inquiry, repeat=kind == "repeat" or (
@@ -344,30 +473,90 @@ class DealerLeadIntake(models.Model):
             return "repeat" if kind == "repeat" else "attached"
         values = self._dealer_lead_values(inquiry)
         wanted = inquiry.wanted_vehicle
-        team, user, how = self.env["crm.lead"]._dealer_choose_route(SimpleNamespace(
-            dealer_source_id=self.env["dealer.lead.source"].browse(values["dealer_source_id"]),
-            dealer_vehicle_condition=wanted and wanted.status or False,
-            dealer_vehicle_make=wanted and wanted.make or False,
-            company_id=self.company_id,
-            team_id=self.env["crm.team"].browse(values.get("team_id")),
-            user_id=self.env["res.users"],
+        Lead = self.env["crm.lead"]
+        team, user, how = Lead._dealer_choose_route(Lead._dealer_route_facts(
+            source=self.env["dealer.lead.source"].browse(values["dealer_source_id"]),
+            condition=wanted and wanted.status or False,
+            make=wanted and wanted.make or False,
+            company=self.company_id,
+            team=self.env["crm.team"].browse(values.get("team_id")),
+            user=self.env["res.users"],
         ))
         values.update(team_id=team.id or False, user_id=user.id or False,
                       dealer_ack_state="pending")
-        lead = self.env["crm.lead"].with_context(
+        lead = Lead.with_context(
             dealer_intake_skip=True, mail_create_nolog=True, mail_auto_subscribe_no_notify=True,
         ).create(values)
+        provider_lead_id = inquiry.provider_lead_id
         self.write({
             **self._dealer_parsed_values(inquiry),
             "state": "created",
             "lead_id": lead.id,
-            "provider_lead_id": inquiry.provider_lead_id or False,
+            "provider_lead_id": provider_lead_id if self._dealer_provider_id_free(
+                provider_lead_id) else False,
         })
         self.env.flush_all()  # reach the unique index inside our savepoint
         lead._message_log(body=self._dealer_inquiry_note(inquiry, first=True) + plaintext2html(
-            self.env["crm.lead"]._dealer_route_note(user, how)))
+            Lead._dealer_route_note(user, how)))
         lead._dealer_after_intake(self.channel, routed=True)
         return "created"
+
+    def _dealer_process_created_lead(self):
+        """Website form and manual entry: the lead exists; dedupe it like any inquiry.
+
+        - A website inquiry of a customer who has an open lead is attached to that lead
+          (salesperson alerted, no second acknowledgement); the form's own lead is archived
+          with a note pointing to it. One without a phone or e-mail is quarantined (the lead
+          archived) like any inquiry nobody can answer.
+        - A salesperson typing in a lead for a customer who has an open lead is told so (the
+          form stays as typed, nothing is saved): the inquiry belongs on the open lead and its
+          salesperson, not on a second lead. A hand-typed lead without phone or e-mail is kept
+          (a walk-in): routed, with nothing to acknowledge.
+        """
+        lead = self.lead_id
+        inquiry = self._dealer_lead_inquiry(lead)
+        if self.channel == "web" and not inquiry.emails and not inquiry.phones:
+            raise IntakeRefused(self.env._(
+                "There is no way to reach the customer (no valid e-mail or phone)."),
+                code="no_contact")
+        self._dealer_lock_keys(inquiry)
+        duplicate, _kind = self._dealer_find_duplicate(inquiry, exclude=lead)
+        if duplicate and self.channel == "manual":
+            raise DuplicateManualLead(self.env._(
+                "%(customer)s already has an open lead: %(lead)s (salesperson: %(user)s). Add "
+                "this inquiry to that lead instead of creating a second one.",
+                customer=lead._dealer_customer_name() or lead.email_from or lead.phone,
+                lead=duplicate.name,
+                user=duplicate.user_id.name or "-"))
+        if duplicate:
+            self._dealer_attach(duplicate, inquiry)
+            lead.with_context(dealer_intake_skip=True).write({"active": False})
+            lead._message_log(body=self.env._(
+                "Duplicate of the open lead %(lead)s: the inquiry was added there (intake "
+                "%(intake)s).", lead=duplicate.name, intake=self.name))
+            return "attached"
+        if not lead.active:  # a quarantined website lead, fixed by a manager
+            lead.active = True
+        if self.channel == "web":
+            lead._dealer_route(user=self.env["res.users"])
+        elif not lead.user_id:  # a salesperson who creates or assigns the lead keeps it
+            lead._dealer_route()
+        self.write({**self._dealer_parsed_values(inquiry), "state": "created"})
+        lead._dealer_after_intake(self.channel, routed=True)
+        return "created"
+
+    def _dealer_lead_inquiry(self, lead):
+        """The normalised inquiry of a lead typed in the CRM or posted by the website form."""
+        options = self._dealer_parse_options()
+        if lead.country_id:
+            options["country"] = lead.country_id.code
+        return inquiry_tools.from_lead_values({
+            "contact_name": lead.contact_name, "partner_name": lead.partner_name,
+            "email_from": lead.email_from, "phone": lead.phone,
+            "street": lead.street, "city": lead.city, "zip": lead.zip,
+            "region": lead.state_id.code, "country": lead.country_id.code,
+            "lang": lead.lang_id.code, "description": html2plaintext(lead.description or ""),
+        }, **options)
 
     def _dealer_attach(self, lead, inquiry, repeat=False):
         """Keep a duplicate inquiry on the open lead: visible, counted, salesperson alerted;
@@ -483,42 +672,71 @@ class DealerLeadIntake(models.Model):
         return medium or self.env["utm.mixin"]._find_or_create_record(
             "utm.medium", names.get(self.channel, "Manual"))
 
-    def _dealer_process_plain_email(self, msg_dict, custom_values):
+    def _dealer_process_plain_email(self, msg_dict=None):
         """A plain e-mail (no ADF) to the leads alias: stock lead creation, or attachment to the
-        sender's open lead; then the same routing and acknowledgement."""
-        email = email_normalize(msg_dict.get("email_from") or "")
+        sender's open lead; then the same routing and acknowledgement.
+
+        :param msg_dict: the gateway's parsed e-mail; on retry it is parsed again from the raw
+            message kept on the intake
+        """
+        msg_dict = msg_dict or self._dealer_msg_dict()
+        address = email_normalize(msg_dict.get("email_from") or "")
+        if not address:
+            raise IntakeRefused(self.env._(
+                "There is no way to reach the customer (no valid e-mail or phone)."),
+                code="no_contact")
         inquiry = inquiry_tools.from_plain_email(
-            email, html2plaintext(msg_dict.get("body") or ""), **self._dealer_parse_options())
+            address, html2plaintext(msg_dict.get("body") or ""), **self._dealer_parse_options())
         # a lead provider's address is not the customer's: never dedupe on it
-        lead = not self.source_id and self._dealer_find_duplicate(inquiry)[0]
-        if lead:
-            self._dealer_attach(lead, inquiry)
-            return lead
-        lead = self.env["crm.lead"]._dealer_message_new_stock(msg_dict, custom_values)
+        if not self.source_id:
+            self._dealer_lock_keys(inquiry)
+            lead = self._dealer_find_duplicate(inquiry)[0]
+            if lead:
+                self._dealer_attach(lead, inquiry)
+                return "attached"
+        lead = self.env["crm.lead"]._dealer_message_new_stock(msg_dict, self.custom_values or {})
         self.write({"state": "created", "lead_id": lead.id})
         if not lead.lang_id:
             lead.lang_id = self._dealer_lang(inquiry.lang)
         lead.medium_id = self._dealer_utm_medium()
         lead._dealer_after_intake("email")
-        return lead
+        return "created"
 
-    def _dealer_quarantine(self, reason, code="refused"):
+    def _dealer_msg_dict(self):
+        """The e-mail of this intake as the mail gateway parses it, from the raw message."""
+        if self.raw_payload:
+            message = email.message_from_string(self.raw_payload, policy=email.policy.SMTP)
+            return self.env["mail.thread"].message_parse(message)
+        return {"email_from": self.email_from, "message_id": self.message_ref,
+                "body": plaintext2html(self.payload or ""), "subject": self.name}
+
+    def _dealer_quarantine(self, reason, code="invalid"):
         self.write({"state": "quarantined", "reason": reason, "reason_code": code})
+        if self.channel == "web" and self.lead_id.active:
+            # the form's lead is not a lead until the inquiry is fixed and retried
+            self.lead_id.with_context(dealer_intake_skip=True).write({"active": False})
         self._dealer_alert_managers()
 
     def _dealer_alert_managers(self):
-        """Tell the managers (Odoo inbox) that an inquiry needs a human."""
-        group = self.env.ref("dealer_lead_addon.group_dealer_lead_manager")
-        managers = group.sudo().user_ids.filtered(
-            lambda u: u.active and not u.share and u.company_id == self.company_id
-            or self.company_id in u.company_ids)
-        managers = managers - self.env.ref("base.user_root")
+        """Tell the managers (Odoo inbox) that inquiries need a human: once per source and
+        hour, not once per inquiry (a broken feed quarantines every inquiry it sends)."""
+        now = fields.Datetime.now()
+        if self.search_count([
+            ("id", "!=", self.id), ("source_id", "=", self.source_id.id),
+            ("company_id", "=", self.company_id.id),
+            ("alerted_at", ">", now - QUARANTINE_ALERT_WINDOW),
+        ], limit=1):
+            return
+        managers = self.env["dealer.lead.source"]._dealer_lead_managers(self.company_id)
         if not managers:
             return
+        self.alerted_at = now
         # sudo: the gateway or an API caller may not be allowed to notify managers
         self.sudo().message_post(
-            body=self.env._("Inquiry %(name)s could not become a lead: %(reason)s",
-                            name=self.name, reason=self.reason),
+            body=self.env._(
+                "Inquiry %(name)s could not become a lead: %(reason)s (Further inquiries of "
+                "this source quarantined within the hour are not announced one by one: see "
+                "Lead Response > Quarantine.)", name=self.name, reason=self.reason),
             partner_ids=managers.partner_id.ids,
             message_type="notification",
             subtype_xmlid="mail.mt_note",
@@ -526,10 +744,11 @@ class DealerLeadIntake(models.Model):
 
     def action_retry(self):
         """Run the pipeline again on quarantined intakes (after their payload or the source
-        was fixed)."""
+        was fixed), each in its own savepoint: one failing does not stop the others."""
         for intake in self.filtered(lambda i: i.state == "quarantined"):
-            intake.write({"state": "received", "reason": False, "reason_code": False})
-            intake._dealer_process()
+            with self.env.cr.savepoint():
+                intake.write({"state": "received", "reason": False, "reason_code": False})
+                intake._dealer_process()
         return True
 
     def action_open_lead(self):

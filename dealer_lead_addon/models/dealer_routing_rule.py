@@ -26,20 +26,22 @@ class DealerRoutingRule(models.Model):
         "res.users", string="Salesperson",
         help="Give matching leads to this person when on shift, else to the team's rotation.")
 
-    def _dealer_matches(self, lead):
+    def _dealer_matches(self, facts):
+        """Whether the rule applies to an inquiry described by ``facts`` (see
+        ``crm.lead._dealer_route_facts``)."""
         self.ensure_one()
-        if self.source_ids and lead.dealer_source_id not in self.source_ids:
+        if self.source_ids and facts["source"] not in self.source_ids:
             return False
-        if self.vehicle_condition != "any" and lead.dealer_vehicle_condition != \
-                self.vehicle_condition:
+        if self.vehicle_condition != "any" and facts["condition"] != self.vehicle_condition:
             return False
         if self.make:
             makes = {m.strip().lower() for m in self.make.split(",") if m.strip()}
-            if (lead.dealer_vehicle_make or "").strip().lower() not in makes:
+            if (facts["make"] or "").strip().lower() not in makes:
                 return False
         return True
 
-    def _dealer_find(self, lead):
-        """The first rule of the lead's company matching it (empty recordset if none)."""
-        rules = self.search([("company_id", "in", [lead.company_id.id or self.env.company.id])])
-        return next((rule for rule in rules if rule._dealer_matches(lead)), self.browse())
+    def _dealer_find(self, facts):
+        """The first rule of the inquiry's company matching its facts (empty if none)."""
+        company = facts["company"] or self.env.company
+        rules = self.search([("company_id", "in", [company.id])])
+        return next((rule for rule in rules if rule._dealer_matches(facts)), self.browse())

@@ -6,6 +6,7 @@ from psycopg2 import IntegrityError
 from odoo import api, fields, models
 
 from ..tools import sms_keywords
+from ..tools.concurrency import CONCURRENCY_ERRORS
 
 _logger = logging.getLogger(__name__)
 
@@ -137,6 +138,8 @@ class DealerSmsInbound(models.Model):
             with self.env.cr.savepoint():
                 self._dealer_obey_keyword()
                 self._dealer_route_text()
+        except CONCURRENCY_ERRORS:
+            raise  # retried by Odoo with the whole webhook request, never quarantined
         except Exception as error:  # nothing may be lost: keep it visible
             _logger.exception("Inbound text %s failed", self.message_sid)
             self.write({"state": "quarantined", "reason": self.env._(

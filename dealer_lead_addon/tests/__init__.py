@@ -29,3 +29,5 @@ from . import test_guard_origin
 from . import test_guard_staff_inbox
 from . import test_guard_video
 from . import test_guard_http
+from . import test_intake_pipeline
+from . import test_lead_source

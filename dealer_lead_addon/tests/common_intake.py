@@ -27,6 +27,7 @@ class DealerIntakeCommon(MailCommon):
     """A Montreal dealership: a sales team open Mon-Fri 8-12/13-17 (Toronto time), two
     salespeople on that shift with alert mobiles, an after-hours owner, one lead source."""
 
+    SOURCE_KEY = "test-key-autotrader-0123456789"
     mockSMSGateway = MockSMS.mockSMSGateway
     _clear_sms_sent = MockSMS._clear_sms_sent
 
@@ -52,9 +53,10 @@ class DealerIntakeCommon(MailCommon):
                         "user_id": cls.sales_1.id})
         cls.source = cls.env["dealer.lead.source"].create({
             "name": "AutoTrader.ca", "code": "autotrader", "email_match": "autotrader.example",
-            "provider_match": "AutoTrader.ca", "api_key": "test-key-autotrader-0123456789",
+            "provider_match": "AutoTrader.ca",
             "team_id": cls.team.id, "default_lang": "en_US",
         })
+        cls.source._dealer_set_api_key(cls.SOURCE_KEY)
 
     @classmethod
     def _dealer_salesperson(cls, login, name, mobile, rotation=True, calendar=None):

@@ -122,7 +122,7 @@ class TestAcknowledgement(DealerIntakeCommon):
 
     def test_manual_lead_is_routed_and_acknowledged(self):
         with self._frozen(OPEN_NOW), self.mockSMSGateway():
-            lead = self.env["crm.lead"].create({
+            lead = self.env["crm.lead"].with_context(dealer_inquiry_channel="manual").create({
                 "name": "Walk-in", "contact_name": "Luc Bédard", "phone": "819 555 0177",
                 "team_id": self.team.id, "user_id": False})
             self._run_postcommit()

@@ -80,7 +80,7 @@ class TestConsentLedger(DealerTextingCommon):
 
     def test_an_inquiry_records_implied_consent_for_follow_up(self):
         with self._frozen(datetime(2026, 11, 24, 15, 0)):
-            lead = self.env["crm.lead"].create({
+            lead = self.env["crm.lead"].with_context(dealer_inquiry_channel="manual").create({
                 "name": "Essai", "contact_name": "Léa", "phone": "+15145550155",
                 "team_id": self.team.id})
         events = lead.dealer_consent_ids

@@ -20,8 +20,9 @@ class TestIntakeHostile(HttpCase):
         super().setUpClass()
         cls.env.company.country_id = cls.env.ref("base.ca")
         cls.source = cls.env["dealer.lead.source"].create({
-            "name": "Hostile site", "code": "hostile", "api_key": KEY, "default_lang": "en_US",
+            "name": "Hostile site", "code": "hostile", "default_lang": "en_US",
             "max_payload_kb": MAX_BODY_BYTES // KIB})
+        cls.source._dealer_set_api_key(KEY)
 
     def _post(self, body, content_type="application/xml", key=KEY):
         headers = {"Content-Type": content_type}

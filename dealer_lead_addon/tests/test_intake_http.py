@@ -16,7 +16,8 @@ class TestIntakeHttp(HttpCase):
         super().setUpClass()
         cls.env.company.country_id = cls.env.ref("base.ca")
         cls.source = cls.env["dealer.lead.source"].create({
-            "name": "Dealer site", "code": "site", "api_key": KEY, "default_lang": "en_US"})
+            "name": "Dealer site", "code": "site", "default_lang": "en_US"})
+        cls.source._dealer_set_api_key(KEY)
 
     def _post(self, body, content_type="application/xml", key=KEY, code="site"):
         headers = {"Content-Type": content_type}

@@ -10,7 +10,7 @@ class TestRouting(DealerIntakeCommon):
     """Rules, weighted round robin among members on shift, after-hours fallback."""
 
     def _new_lead(self, **values):
-        return self.env["crm.lead"].create({
+        return self.env["crm.lead"].with_context(dealer_inquiry_channel="manual").create({
             "name": "Walk-in", "contact_name": "Client", "team_id": self.team.id,
             "user_id": False, **values})
 

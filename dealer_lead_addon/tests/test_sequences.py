@@ -70,7 +70,7 @@ class TestFollowUpSequences(DealerTextingCommon):
     def _inquiry(self, number=FR_NUMBER, lang="fr_CA", team=None, **vals):
         """A new lead through the intake pipeline (manual channel), at 10:00 on Tuesday."""
         with self._frozen(OPEN_NOW):
-            return self.env["crm.lead"].create({
+            return self.env["crm.lead"].with_context(dealer_inquiry_channel="manual").create({
                 "name": "Essai routier", "contact_name": "Camille", "phone": number,
                 "email_from": f"camille{number[-4:]}@example.ca", "user_id": self.sales_1.id,
                 "team_id": (team or self.team).id,

@@ -98,7 +98,7 @@ class TestSlaClock(DealerSlaCommon):
         with RecordCapturer(self.env["ir.cron.trigger"].sudo(),
                             [("cron_id", "=", self.sla_cron.id)]) as capture, \
                 self._frozen(TUESDAY_10AM):
-            lead = self.env["crm.lead"].create({
+            lead = self.env["crm.lead"].with_context(dealer_inquiry_channel="manual").create({
                 "name": "Web inquiry", "contact_name": "Chloé Client", "team_id": self.team.id,
                 "email_from": "chloe@example.com"})
         self.assertTrue(lead.user_id, "intake routed the lead")

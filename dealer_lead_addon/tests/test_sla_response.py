@@ -52,9 +52,9 @@ class TestSlaResponse(DealerSlaCommon):
 
     def test_automatic_acknowledgement_is_not_a_response(self):
         with self._frozen(TUESDAY_10AM), self.mockSMSGateway():
-            lead = self.env["crm.lead"].create({
-                "name": "Web inquiry", "contact_name": "Chloé Client", "team_id": self.team.id,
-                "phone": "+15145559876", "email_from": "chloe@example.com"})
+            lead = self.env["crm.lead"].with_context(dealer_inquiry_channel="manual").create({
+                "name": "Web inquiry", "contact_name": "Léo Client", "team_id": self.team.id,
+                "phone": "+15145559877", "email_from": "leo@example.com"})
             self._run_postcommit()
         self.assertEqual(lead.dealer_ack_state, "sent")
         self.assertTrue(lead.message_ids.filtered(lambda m: m.message_type == "sms"))

@@ -1,3 +1,4 @@
+from . import concurrency
 from . import postcommit
 from . import quiet_hours
 from . import region_timezones

@@ -1,0 +1,38 @@
+"""Concurrency helpers: which errors Odoo retries, and short side transactions in READ
+COMMITTED for counters shared by every worker.
+
+A request runs in REPEATABLE READ: locking a row another worker updated after our snapshot
+fails with a serialization error. A side transaction in READ COMMITTED re-reads the locked rows
+fresh, so it waits for the other worker instead of failing, and it commits at once, so the row
+lock is held for milliseconds and not for the whole request.
+"""
+
+from contextlib import contextmanager
+
+from psycopg2 import errors
+
+from odoo.exceptions import ConcurrencyError
+from odoo.modules import module
+
+# what ``odoo.service.model.retrying`` retries: never caught, never quarantined
+CONCURRENCY_ERRORS = (ConcurrencyError, errors.SerializationFailure, errors.LockNotAvailable,
+                      errors.DeadlockDetected)
+
+
+@contextmanager
+def read_committed_cursor(env):
+    """A new cursor in READ COMMITTED, committed when the block ends without error.
+
+    Under tests the block runs on ``env.cr``: test cursors share one connection and another
+    connection could not see the test's uncommitted records (Odoo itself checks
+    ``current_test`` the same way before committing e-mails).
+
+    :return: ``(cursor, inline)``; ``inline`` is True when the work is part of ``env.cr``'s
+        transaction (and is rolled back with it)
+    """
+    if module.current_test:
+        yield env.cr, True
+        return
+    with env.registry.cursor() as cr:
+        cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        yield cr, False
