@@ -13,6 +13,11 @@ class MailMail(models.Model):
         string="Dealer Purpose",
         help="Why this e-mail is sent by the dealer addon; consent rules depend on it.",
     )
+    dealer_automated = fields.Boolean(
+        string="Automated", copy=False, readonly=True,
+        default=lambda self: bool(self.env.context.get("dealer_automated")),
+        help="Written by the machine (acknowledgement, sequence): never a person's response "
+             "for the SLA.")
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -74,6 +79,29 @@ class MailMail(models.Model):
             [("email", "in", list(set().union(*recipients.values())))]).mapped("email"))
         return mails.filtered(lambda mail: recipients[mail] & blocked)
 
-    def _dealer_send_now(self):
-        """Send the mails still waiting, as the queue cron would (post-commit sending)."""
-        self.filtered(lambda mail: mail.state == "outgoing").send(raise_exception=False)
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("state") == "cancel":  # the guard's verdict; sending ends in postprocess
+            self._dealer_after_outcome()
+        return result
+
+    def send_after_commit(self):
+        """E-mails leave through the mail queue, woken to run right after this transaction
+        commits: never while an HTTP request waits on the mail server."""
+        # sudo: whoever posts the message wakes the mail queue
+        self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+
+    def _postprocess_sent_message(self, success_pids, success_emails, failure_reason=False,
+                                  failure_type=None):
+        """The mail server's verdict is known (before auto-deleted mails are removed)."""
+        self._dealer_after_outcome()
+        return super()._postprocess_sent_message(
+            success_pids, success_emails, failure_reason=failure_reason,
+            failure_type=failure_type)
+
+    def _dealer_after_outcome(self):
+        """The acknowledgement of a lead and its SLA learn what happened to the e-mail."""
+        Lead = self.env["crm.lead"]
+        Lead._dealer_ack_sync_mails(self)
+        Lead._dealer_sla_on_mails_sent(self.filtered(
+            lambda mail: mail.state == "sent" and not mail.dealer_automated))

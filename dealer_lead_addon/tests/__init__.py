@@ -22,3 +22,5 @@ from . import test_sequences
 from . import test_send_guard
 from . import test_sms_segments
 from . import test_unsubscribe_http
+from . import test_send_queue
+from . import test_ack_status

@@ -76,10 +76,12 @@ class TestSlaEscalation(DealerSlaCommon):
         self._run_cron_batch(datetime(2026, 11, 24, 15, 40))
         self.assertEqual(self.lead.user_id, self.sales_1, "still unanswered: next member")
         self.assertEqual(self.clock.reassign_count, 2)
-        with self._frozen(datetime(2026, 11, 24, 15, 45)):
+        customer = self.env["res.partner"].create({"name": "Chloé", "email": "chloe@example.com"})
+        with self._frozen(datetime(2026, 11, 24, 15, 45)), self.mock_mail_gateway():
             self.lead.with_user(self.sales_1).message_post(
                 body="Bonjour Chloé, le véhicule est disponible.", message_type="comment",
-                subtype_xmlid="mail.mt_comment")
+                subtype_xmlid="mail.mt_comment", partner_ids=customer.ids)
+            self._run_queues()
         self._run_cron_batch(datetime(2026, 11, 24, 15, 50))
         self.assertEqual(self.clock.reassign_count, 2, "answered: the ladder stops")
         self.assertFalse(self.clock.next_action_at)

@@ -1,4 +1,3 @@
-from . import postcommit
 from . import quiet_hours
 from . import region_timezones
 from . import sms_keywords
