@@ -24,3 +24,4 @@ from . import test_sms_segments
 from . import test_unsubscribe_http
 from . import test_send_queue
 from . import test_ack_status
+from . import test_ack_status_sla
