@@ -4,7 +4,6 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 from odoo.http import request
 
-from ..tools.postcommit import call_after_commit
 from ..tools.video_token import VIDEO_LINK_PLACEHOLDER
 from .dealer_response_clock import CHANNELS
 
@@ -15,6 +14,14 @@ LIVE_ACK_MINUTES = 30
 # the web client saving a new lead typed in by a salesperson
 MANUAL_PATHS = {f"/web/dataset/call_kw/crm.lead/{method}"
                 for method in ("web_save", "create", "name_create")}
+# leads acknowledged per run of the acknowledgement cron (small: their texts leave sooner)
+ACK_BATCH_SIZE = 20
+ACK_CRON = "dealer_lead_addon.ir_cron_dealer_pending_acks"
+# what happened to the acknowledgement on one channel (text or e-mail)
+ACK_CHANNEL_STATES = [
+    ("queued", "Queued"), ("sent", "Sent"), ("delivered", "Delivered"),
+    ("maybe_sent", "Maybe Sent"), ("failed", "Failed"), ("canceled", "Not Sent"),
+]
 
 
 class CrmLead(models.Model):
@@ -52,10 +59,29 @@ class CrmLead(models.Model):
     dealer_trade_in_summary = fields.Char(
         string="Trade-in", compute="_compute_dealer_vehicle_summary", store=True)
     dealer_ack_state = fields.Selection(
-        [("pending", "Pending"), ("sent", "Sent"), ("skipped", "Not Sent")],
-        string="Acknowledgement", readonly=True, copy=False)
+        [("pending", "Pending"), ("queued", "Queued"), ("sent", "Sent"),
+         ("delivered", "Delivered"), ("maybe_sent", "Maybe Sent"), ("failed", "Failed"),
+         ("skipped", "Not Sent")],
+        string="Acknowledgement", readonly=True, copy=False, index="btree_not_null",
+        help="Pending: not written yet. Queued: waiting for the provider. Sent: accepted by "
+             "the SMS provider or the mail server. Delivered: the carrier confirmed the text. "
+             "Maybe Sent: the provider did not answer in time, a person checks. Not Sent: "
+             "nothing to send (opted out, no contact).")
     dealer_ack_note = fields.Char(string="Acknowledgement Note", readonly=True, copy=False)
-    dealer_ack_requested_at = fields.Datetime(string="Acknowledged At", readonly=True, copy=False)
+    dealer_ack_requested_at = fields.Datetime(string="Acknowledged At", readonly=True, copy=False,
+                                              help="When the acknowledgement was queued.")
+    dealer_ack_sent_at = fields.Datetime(
+        string="Acknowledgement Left At", readonly=True, copy=False,
+        help="When the provider or the mail server accepted the acknowledgement.")
+    dealer_ack_sms_uuid = fields.Char(
+        string="Acknowledgement Text UUID", readonly=True, copy=False, index="btree_not_null")
+    dealer_ack_sms_state = fields.Selection(
+        ACK_CHANNEL_STATES, string="Acknowledgement Text", readonly=True, copy=False)
+    dealer_ack_mail_id = fields.Many2one(
+        "mail.mail", string="Acknowledgement E-mail Record", readonly=True, copy=False,
+        index="btree_not_null", ondelete="set null")
+    dealer_ack_mail_state = fields.Selection(
+        ACK_CHANNEL_STATES, string="Acknowledgement E-mail", readonly=True, copy=False)
     dealer_after_hours = fields.Boolean(
         string="Arrived After Hours", readonly=True, copy=False)
     dealer_reply_by = fields.Datetime(
@@ -177,13 +203,16 @@ class CrmLead(models.Model):
         self._dealer_acknowledge_after_commit()
 
     def _dealer_acknowledge_after_commit(self):
-        """Acknowledge and alert in a new transaction right after this one commits.
+        """Wake the acknowledgement cron, which runs as soon as this transaction commits.
 
-        The customer is never texted about a lead that is then rolled back, the gateway's
-        transaction stays short, and a failing template or provider cannot lose the lead. Leads
-        still 'pending' (process killed in between) are caught by the safety-net cron.
+        Nothing is rendered nor sent in the intake transaction: the customer is never texted
+        about a lead that is then rolled back, the gateway's request stays short and never
+        waits on the provider. The cron takes every pending lead, so a pending
+        acknowledgement is never lost.
         """
-        call_after_commit(self.env, self, "_dealer_acknowledge_and_alert")
+        if self:
+            # sudo: intake runs as a website visitor or the gateway user, who cannot read crons
+            self.env.ref(ACK_CRON).sudo()._trigger()
 
     def _dealer_acknowledge_and_alert(self):
         for lead in self.filtered(lambda lead: lead.dealer_ack_state == "pending"):
@@ -193,16 +222,20 @@ class CrmLead(models.Model):
                     lead._dealer_ack_send()
             except Exception:
                 _logger.exception("Acknowledgement of lead %s failed", lead.id)
-                lead.write({"dealer_ack_state": "skipped",
+                lead.write({"dealer_ack_state": "failed",
                             "dealer_ack_note": self.env._("acknowledgement failed, see logs")})
 
     @api.model
-    def _cron_dealer_send_pending_acks(self):
-        """Safety net: acknowledge leads whose post-commit acknowledgement never ran."""
-        limit = fields.Datetime.subtract(fields.Datetime.now(), minutes=2)
-        leads = self.search([("dealer_ack_state", "=", "pending"), ("create_date", "<", limit)],
-                            limit=200)
+    def _cron_dealer_send_pending_acks(self, batch_size=ACK_BATCH_SIZE):
+        """Acknowledge pending leads, one batch per call (the cron runner calls again while
+        some remain). Woken at intake; its interval is the safety net. Leads being
+        acknowledged by another worker are skipped (``SKIP LOCKED``)."""
+        domain = [("dealer_ack_state", "=", "pending")]
+        due = self.search(domain, order="id", limit=batch_size)
+        leads = due.try_lock_for_update()
         leads._dealer_acknowledge_and_alert()
+        self.env["ir.cron"]._commit_progress(len(leads), remaining=self.search_count(
+            domain) if len(due) == batch_size else 0)
 
     @api.model
     def _dealer_route_facts(self, source=None, condition=False, make=False, company=None,
@@ -307,43 +340,179 @@ class CrmLead(models.Model):
         return self.env(context=dict(self.env.context, lang=user.lang or self.env.lang))
 
     def _dealer_ack_send(self):
-        """Acknowledge a new inquiry by SMS and/or e-mail in the customer's language, with the
-        after-hours variant when the team is closed. Never to a blacklisted number/address."""
+        """Queue the acknowledgement of a new inquiry by SMS and/or e-mail in the customer's
+        language, with the after-hours variant when the team is closed. Never to a
+        blacklisted number/address. Its status follows what happens to the messages."""
         self.ensure_one()
         if self.dealer_ack_state not in (False, "pending"):
             return
         now = fields.Datetime.now()
-        team = self.team_id
-        after_hours = not team._dealer_is_open(now)
-        reply_by = False
-        if after_hours:
-            reply_by = self._dealer_sla_reply_by() or team._dealer_next_opening(now) or False
-        # read by the templates: written before they render
-        self.write({"dealer_reply_by": reply_by, "dealer_after_hours": after_hours})
+        self._dealer_ack_prepare(now)
         lang = self._dealer_customer_lang()
-        variant = "after_hours" if after_hours else "open"
-        notes, sent = [], False
+        notes = []
+        vals = {"dealer_ack_sms_state": False, "dealer_ack_mail_state": False,
+                "dealer_ack_sms_uuid": False, "dealer_ack_mail_id": False}
         number = self.phone_sanitized
         if number and self.phone_sanitized_blacklisted:
             notes.append(self.env._("no SMS: the number opted out"))
         elif number:
-            template = self.env.ref(f"dealer_lead_addon.sms_template_ack_{variant}_{lang}")
-            body = self.env["dealer.outbound"]._render_sms(template, self, lang)
-            self.env["dealer.outbound"]._send_sms(
-                self, body, purpose="ack", number=number, partner=self.partner_id or None,
-                urgent=self._dealer_ack_is_live(now))
-            sent = True
+            sms = self.env["dealer.outbound"]._send_sms(
+                self, self._dealer_ack_sms_body(lang), purpose="ack", number=number,
+                partner=self.partner_id or None, urgent=self._dealer_ack_is_live(now))[:1]
+            vals.update(dealer_ack_sms_uuid=sms.uuid,
+                        dealer_ack_sms_state=self._dealer_ack_text_state(sms))
         if self.email_normalized and self.is_blacklisted:
             notes.append(self.env._("no e-mail: the address opted out"))
         elif self.email_normalized:
             template = self.env.ref(f"dealer_lead_addon.mail_template_ack_{lang}")
-            self.env["dealer.outbound"]._send_mail(self, template, purpose="ack")
-            sent = True
-        self.write({
-            "dealer_ack_state": "sent" if sent else "skipped",
-            "dealer_ack_note": "; ".join(notes) or False,
-            "dealer_ack_requested_at": now if sent else False,
-        })
+            mail = self.env["dealer.outbound"]._send_mail(self, template, purpose="ack")[:1]
+            vals.update(dealer_ack_mail_id=mail.id,
+                        dealer_ack_mail_state=self._dealer_ack_mail_state(mail))
+        queued = vals["dealer_ack_sms_state"] or vals["dealer_ack_mail_state"]
+        vals.update(dealer_ack_note="; ".join(notes) or False,
+                    dealer_ack_requested_at=now if queued else False)
+        self.write(vals)
+        self._dealer_ack_refresh_state()
+
+    def _dealer_ack_prepare(self, now):
+        """After hours or not, and the reply-by time the acknowledgement promises: the
+        running SLA deadline, else the team's next opening; never a time already past.
+        Written before the templates render (they read it)."""
+        team = self.team_id
+        after_hours = not team._dealer_is_open(now)
+        reply_by = False
+        if after_hours:
+            candidates = [self._dealer_sla_reply_by(), team._dealer_next_opening(now)]
+            reply_by = next((moment for moment in candidates if moment and moment > now), False)
+        self.write({"dealer_reply_by": reply_by, "dealer_after_hours": after_hours})
+
+    def _dealer_ack_sms_body(self, lang):
+        variant = "after_hours" if self.dealer_after_hours else "open"
+        template = self.env.ref(f"dealer_lead_addon.sms_template_ack_{variant}_{lang}")
+        return self.env["dealer.outbound"]._render_sms(template, self, lang)
+
+    @api.model
+    def _dealer_ack_refresh_texts(self, texts, now):
+        """Acknowledgement texts about to leave whose reply-by promise has passed meanwhile
+        (held by quiet hours, retried): the promise is computed again and the text
+        rewritten, so that it is never in the past when the customer reads it."""
+        # sudo: the queue driver may run as any user; leads are only read and re-rendered
+        leads = self.sudo().search([
+            ("dealer_ack_sms_uuid", "in", texts.mapped("uuid")),
+            ("dealer_reply_by", "!=", False), ("dealer_reply_by", "<=", now)])
+        by_uuid = texts.grouped("uuid")
+        for lead in leads:
+            lead._dealer_ack_prepare(now)
+            by_uuid[lead.dealer_ack_sms_uuid].body = lead._dealer_ack_sms_body(
+                lead._dealer_customer_lang())
+
+    @api.model
+    def _dealer_ack_text_state(self, sms):
+        if sms.state in ("outgoing", "process"):
+            return "queued"
+        if sms.state == "error":
+            return "maybe_sent" if sms.failure_type == "dealer_uncertain" else "failed"
+        return {"pending": "sent", "sent": "delivered", "canceled": "canceled"}.get(sms.state)
+
+    @api.model
+    def _dealer_ack_mail_state(self, mail):
+        return {"outgoing": "queued", "sent": "sent", "received": "sent",
+                "exception": "failed", "cancel": "canceled"}.get(mail.state)
+
+    @api.model
+    def _dealer_ack_sync_texts(self, texts):
+        """The acknowledgement texts among ``texts`` changed state."""
+        texts = texts.filtered(lambda sms: sms.dealer_purpose == "ack")
+        if not texts:
+            return
+        # sudo: the queue and the guard update the status whoever triggered them
+        leads = self.sudo().search([("dealer_ack_sms_uuid", "in", texts.mapped("uuid"))])
+        by_uuid = texts.grouped("uuid")
+        for lead in leads:
+            sms = by_uuid[lead.dealer_ack_sms_uuid]
+            reason = sms.failure_type and dict(sms._fields["failure_type"]._description_selection(
+                self.env)).get(sms.failure_type)
+            lead._dealer_ack_set_channel("dealer_ack_sms_state", self._dealer_ack_text_state(sms),
+                                         reason if sms.state == "error" else None)
+
+    @api.model
+    def _dealer_ack_sync_reported(self, uuids, state, reason=None):
+        """A delivery report (Twilio status callback) about acknowledgement texts."""
+        # sudo: status callbacks run as the public user
+        leads = self.sudo().search([("dealer_ack_sms_uuid", "in", [u for u in uuids if u])])
+        for lead in leads:
+            lead._dealer_ack_set_channel("dealer_ack_sms_state", state, reason)
+
+    @api.model
+    def _dealer_ack_sync_mails(self, mails):
+        mails = mails.filtered(lambda mail: mail.dealer_purpose == "ack")
+        if not mails:
+            return
+        # sudo: the mail queue updates the status whoever queued the e-mail
+        for lead in self.sudo().search([("dealer_ack_mail_id", "in", mails.ids)]):
+            mail = lead.dealer_ack_mail_id
+            lead._dealer_ack_set_channel("dealer_ack_mail_state", self._dealer_ack_mail_state(
+                mail), mail.failure_reason if mail.state == "exception" else None)
+
+    def _dealer_ack_set_channel(self, field, state, reason=None):
+        """Record what happened on one channel; late or repeated reports never take a
+        delivered text back to sent, nor a sent one back to queued."""
+        self.ensure_one()
+        current = self[field]
+        if not state or (current == "delivered" and state in ("sent", "queued")) or (
+                current == "sent" and state == "queued"):
+            return
+        vals = {field: state}
+        if reason and state in ("failed", "maybe_sent"):
+            channel = self.env._("SMS") if field == "dealer_ack_sms_state" else self.env._(
+                "e-mail")
+            vals["dealer_ack_note"] = self.env._("%(channel)s: %(reason)s", channel=channel,
+                                                 reason=reason)
+        self.write(vals)
+        self._dealer_ack_refresh_state()
+
+    def _dealer_ack_refresh_state(self):
+        """The acknowledgement's status: the best of its channels (a customer reached by
+        e-mail is acknowledged even if the text failed)."""
+        for lead in self:
+            states = {lead.dealer_ack_sms_state, lead.dealer_ack_mail_state} - {False}
+            state = next((s for s in ("delivered", "sent", "queued", "maybe_sent", "failed")
+                          if s in states), "skipped")
+            vals = {}
+            if lead.dealer_ack_state != state:
+                vals["dealer_ack_state"] = state
+            if state in ("sent", "delivered") and not lead.dealer_ack_sent_at:
+                vals["dealer_ack_sent_at"] = fields.Datetime.now()
+            if vals:
+                lead.write(vals)
+
+    @api.model
+    def _dealer_alert_text_failed(self, texts):
+        """A text to a customer failed for good, or maybe left: its lead's salesperson hears
+        it in Odoo (a person decides whether to send it again)."""
+        for sms in texts:
+            message = sms.mail_message_id
+            if message.model != "crm.lead" or not message.res_id:
+                continue
+            # sudo: the queue alerts the salesperson whoever queued the text
+            lead = self.sudo().browse(message.res_id).exists()
+            user = lead.user_id
+            if not user:
+                continue
+            _ = lead._dealer_staff_env(user)._
+            if sms.failure_type == "dealer_uncertain":
+                body = _("The text to %(number)s may or may not have reached the customer (the "
+                         "provider did not answer in time). It is not sent again "
+                         "automatically: check with the customer, then retry it from the SMS "
+                         "list if needed.", number=sms.number)
+            else:
+                body = _("The text to %(number)s could not be sent: %(reason)s", number=sms.number,
+                         reason=dict(sms._fields["failure_type"]._description_selection(
+                             self.env)).get(sms.failure_type, sms.failure_type or "-"))
+            lead.message_notify(
+                partner_ids=user.partner_id.ids, body=body,
+                subject=_("Text not delivered: %(customer)s", customer=lead._dealer_sla_customer()),
+                model_description=_("Lead"))
 
     def _dealer_ack_is_live(self, now):
         """The customer asked minutes ago and waits for the answer: the acknowledgement is
@@ -394,11 +563,6 @@ class CrmLead(models.Model):
         self.ensure_one()
         return self.contact_name or self.partner_name or self.email_from or self.phone or self.name
 
-    def _message_post_after_hook(self, message, msg_values):
-        result = super()._message_post_after_hook(message, msg_values)
-        self._dealer_sla_detect_response(message)
-        return result
-
     def message_update(self, msg_dict, update_vals=None):
         """An e-mail of the customer on an existing lead starts a message-response clock."""
         result = super().message_update(msg_dict, update_vals=update_vals)
@@ -407,21 +571,41 @@ class CrmLead(models.Model):
             self._dealer_customer_engaged("email")
         return result
 
+    @api.model
+    def _dealer_sla_on_texts_left(self, texts):
+        """Texts accepted by the provider: a text written by a person answers its lead."""
+        for sms in texts:
+            self._dealer_sla_detect_response(sms.mail_message_id)
+
+    @api.model
+    def _dealer_sla_on_mails_sent(self, mails):
+        """E-mails the mail server accepted: one written by a person to the customer (not
+        only to colleagues following the lead) answers its lead."""
+        for mail in mails:
+            customers = mail.recipient_ids.filtered(
+                lambda partner: not partner.user_ids.filtered(lambda user: not user.share))
+            if customers or mail.email_to:
+                self._dealer_sla_detect_response(mail.mail_message_id)
+
+    @api.model
     def _dealer_sla_detect_response(self, message):
-        """A message posted by a person to the customer answers the lead.
+        """A message written by a person that reached the customer answers the lead, at the
+        moment it left (called once the provider or the mail server accepted it).
 
         Counted: a chatter message sent to the customer (e-mail) or an SMS, written by an
         internal user who is not OdooBot. Not counted: internal notes, system notifications,
-        and the machine messages of ``dealer.outbound`` (``dealer_automated`` context).
+        and the machine messages of ``dealer.outbound`` (flagged ``dealer_automated``).
         """
-        if self.env.context.get("dealer_automated"):
+        if message.model != "crm.lead" or not message.res_id:
             return
         channel = self._dealer_sla_message_channel(message)
         if not channel:
             return
         user = self._dealer_sla_human_author(message)
         if user:
-            self._dealer_human_responded(channel, user, when=message.date)
+            # sudo: the queue stops the clock whoever's message it sent
+            lead = self.sudo().browse(message.res_id).exists()
+            lead._dealer_human_responded(channel, user, when=fields.Datetime.now())
 
     @api.model
     def _dealer_sla_message_channel(self, message):

@@ -5,8 +5,6 @@ from markupsafe import Markup
 
 from odoo import api, models
 
-from ..tools.postcommit import call_after_commit
-
 DEALER_PURPOSES = [
     ("ack", "Acknowledgement"),
     ("sales", "Sales follow-up"),
@@ -73,11 +71,11 @@ class DealerOutbound(models.AbstractModel):
 
     @api.model
     def _send_sms(self, record, body, *, purpose, number=None, partner=None, urgent=False,
-                  author=None, automated=True, send_after_commit=True):
+                  author=None, automated=True):
         """Text ``body`` about ``record`` (a ``mail.thread``) and keep it on its chatter.
 
-        Staff alerts (purpose 'staff') are not posted on the customer's conversation: they are
-        logged as a note on the record instead.
+        Staff alerts (purpose 'staff') are not posted on the customer's conversation: a note on
+        the record says what happened to them once the provider answered.
 
         :param str number: recipient in any format; defaults to the record's phone
         :param partner: recipient partner; defaults to the record's customer
@@ -85,21 +83,22 @@ class DealerOutbound(models.AbstractModel):
         :param author: ``res.users`` who sends; defaults to OdooBot for automated messages
         :param bool automated: True for machine messages (acknowledgement, sequences), which do
             not count as a human response for the SLA
-        :param bool send_after_commit: hand the texts to the provider as soon as the current
-            transaction commits instead of waiting for the SMS queue cron
-        :return: the ``sms.sms`` records created (possibly canceled later by the guard)
+        :return: the ``sms.sms`` records created, queued: the SMS queue, woken at once, sends
+            them after this transaction commits (possibly canceled or held by the guard)
         """
         record.ensure_one()
         ctx = {"dealer_send": DealerSend(purpose, bool(urgent)), "dealer_automated": automated}
         if purpose == "staff":
             # sudo: staff alerts are texts to our own people, salespeople have no ACL on sms.sms
+            # the record's chatter says what happened to the alert once it is known
+            # (``sms.sms._dealer_log_alert_outcome``)
             sms = self.env["sms.sms"].sudo().with_context(**ctx).create({
                 "number": number,
                 "body": body,
                 "partner_id": partner.id if partner else False,
+                "dealer_res_model": record._name,
+                "dealer_res_id": record.id,
             })
-            record._message_log(body=self.env._("Alert texted to %(number)s: %(body)s",
-                                                number=number, body=body))
         else:
             author = author or self.env.ref("base.user_root")
             message = record.with_context(**ctx)._message_sms(
@@ -111,8 +110,6 @@ class DealerOutbound(models.AbstractModel):
             )
             # the SMS rows are created by the notification process, read them back by message
             sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", message.id)])
-        if send_after_commit:
-            self._send_sms_after_commit(sms)
         return sms
 
     @api.model
@@ -149,8 +146,9 @@ class DealerOutbound(models.AbstractModel):
         mails = self.env["mail.mail"].sudo().browse(mail_id)
         if purpose in ("sales", "marketing"):
             self._add_unsubscribe_footer(mails, record)
-        # like the texts: out right after commit, the mail queue cron stays the safety net
-        call_after_commit(self.env, mails, "_dealer_send_now")
+        # like the texts: sent by the mail queue, woken to run right after this commit
+        # sudo: whoever sends (website visitor, gateway user) wakes the mail queue
+        self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
         return mails
 
     @api.model
@@ -167,13 +165,3 @@ class DealerOutbound(models.AbstractModel):
             UNSUBSCRIBE_FOOTER[lang][0], url, UNSUBSCRIBE_FOOTER[lang][1])
         for mail in mails:
             mail.body_html = Markup(mail.body_html or "") + footer
-
-    @api.model
-    def _send_sms_after_commit(self, sms):
-        """Hand ``sms`` to the provider right after the current transaction commits.
-
-        Sending inside the transaction could text the customer for a lead that is then rolled
-        back; waiting for the queue cron could take a minute. The queue cron stays the safety net
-        if this post-commit send fails.
-        """
-        call_after_commit(self.env, sms, "_dealer_send_now")

@@ -7,6 +7,8 @@ from odoo.addons.dealer_lead_addon.tools import video_token
 
 ICP_PREFIX = "dealer_lead_addon."
 ADVISOR_LINK_SECONDS = 30 * 60
+# a call shorter than this (both parties in the room) is not an answer to the customer
+MIN_ANSWER_SECONDS = 20
 
 
 class DealerVideoSession(models.Model):
@@ -187,8 +189,9 @@ class DealerVideoSession(models.Model):
         self.write({"advisor_id": user.id, "state": "in_call", "started_at": at})
         if not self.lead_id.user_id:  # ring group: the advisor who answered takes the lead
             self.lead_id.with_context(mail_auto_subscribe_no_notify=True).user_id = user
+        # the advisor opened the room; whether they talked to the customer is known at the end
         self.lead_id._message_log(body=self.env._(
-            "%(advisor)s answered the customer on live video.", advisor=user.name))
+            "%(advisor)s joined the live video room.", advisor=user.name))
         return True
 
     def _dealer_on_no_answer(self, at, callback_at):
@@ -247,9 +250,26 @@ class DealerVideoSession(models.Model):
                               outcome=outcome)
         lead.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note",
                           attachment_ids=self.recording_id.ids)
-        if advisor and self.started_at:
+        if self._dealer_is_answer(advisor):
             lead._dealer_human_responded("video", advisor, when=self.started_at)
         return True
+
+    def _dealer_is_answer(self, advisor):
+        """A video call answers the customer when advisor and customer were both in the call
+        (the gateway's ``started_at``, set once both are connected and media is negotiated)
+        for at least ``video_min_answer_seconds`` (default 20): opening the advisor's page
+        alone, or a call cut at once, is not an answer."""
+        self.ensure_one()
+        return bool(advisor and self.started_at
+                    and self.duration_seconds >= self._dealer_min_answer_seconds())
+
+    @api.model
+    def _dealer_min_answer_seconds(self):
+        try:
+            return max(0, int(self._dealer_param("video_min_answer_seconds",
+                                                 MIN_ANSWER_SECONDS)))
+        except ValueError:
+            return MIN_ANSWER_SECONDS
 
     # ------------------------------------------------------------
     # Actions

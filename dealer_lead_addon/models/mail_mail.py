@@ -24,6 +24,11 @@ class MailMail(models.Model):
         help="Why this e-mail is sent by the dealer addon; consent rules depend on it. Set by "
              "the addon's code, never by the caller; empty for the e-mails of other features.",
     )
+    dealer_automated = fields.Boolean(
+        string="Automated", copy=False, readonly=True,
+        default=lambda self: bool(self.env.context.get("dealer_automated")),
+        help="Written by the machine (acknowledgement, sequence): never a person's response "
+             "for the SLA.")
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -49,7 +54,10 @@ class MailMail(models.Model):
     def write(self, vals):
         if "dealer_purpose" in vals and not server_send(self.env):
             vals = {key: value for key, value in vals.items() if key != "dealer_purpose"}
-        return super().write(vals)
+        result = super().write(vals)
+        if vals.get("state") == "cancel":  # the guard's verdict; sending ends in postprocess
+            self._dealer_after_outcome()
+        return result
 
     def _send(self, *args, **kwargs):
         """The last step before the mail server: no e-mail leaves for a customer address on the
@@ -138,6 +146,23 @@ class MailMail(models.Model):
             [("email", "in", addresses)]).mapped("email"))
         return self.filtered(lambda mail: customers[mail] & blocked)
 
-    def _dealer_send_now(self):
-        """Send the mails still waiting, as the queue cron would (post-commit sending)."""
-        self.filtered(lambda mail: mail.state == "outgoing").send(raise_exception=False)
+    def send_after_commit(self):
+        """E-mails leave through the mail queue, woken to run right after this transaction
+        commits: never while an HTTP request waits on the mail server."""
+        # sudo: whoever posts the message wakes the mail queue
+        self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+
+    def _postprocess_sent_message(self, success_pids, success_emails, failure_reason=False,
+                                  failure_type=None):
+        """The mail server's verdict is known (before auto-deleted mails are removed)."""
+        self._dealer_after_outcome()
+        return super()._postprocess_sent_message(
+            success_pids, success_emails, failure_reason=failure_reason,
+            failure_type=failure_type)
+
+    def _dealer_after_outcome(self):
+        """The acknowledgement of a lead and its SLA learn what happened to the e-mail."""
+        Lead = self.env["crm.lead"]
+        Lead._dealer_ack_sync_mails(self)
+        Lead._dealer_sla_on_mails_sent(self.filtered(
+            lambda mail: mail.state == "sent" and not mail.dealer_automated))

@@ -4,11 +4,10 @@ import phonenumbers
 from phonenumbers import timezone as phone_timezone
 
 from odoo import api, fields, models
-from odoo.modules import module as odoo_module
 
 from ..tools import quiet_hours
 from ..tools.region_timezones import region_timezones
-from ..tools.twilio_api import TWILIO_UNSUBSCRIBED_STATE
+from ..tools.twilio_api import RETRY_STATE, TWILIO_UNSUBSCRIBED_STATE
 from ..tools.video_token import VIDEO_LINK_PLACEHOLDER
 from .dealer_consent import PURPOSES_NEEDING_CONSENT
 from .dealer_outbound import DEALER_PURPOSES, QUIET_HOURS_EXEMPT, server_send
@@ -17,14 +16,17 @@ _logger = logging.getLogger(__name__)
 
 # a text marked as handed to the provider longer ago than this was interrupted mid-send
 IN_FLIGHT_MINUTES = 10
+# after a provider error, the next attempts wait this long; then the text is shown as failed
+RETRY_DELAYS_MINUTES = (1, 5, 15)
 # a customer who texted us this recently gets our replies at once, even in quiet hours
 LIVE_CONVERSATION_MINUTES = 30
 
 
 class SmsSms(models.Model):
     """The bottom of every text: whatever feature created an ``sms.sms`` (ours, Odoo's composer,
-    a calendar reminder), ``_send`` is where it meets the provider, so the compliance checks
-    live here: opt-out, consent for the purposes that need it, quiet hours."""
+    a calendar reminder), the queue driver ``_process_queue`` is the only place where it meets
+    the provider, so the compliance checks live here (``_dealer_guard``): opt-out, consent for
+    the purposes that need it, quiet hours."""
 
     _inherit = "sms.sms"
 
@@ -44,6 +46,22 @@ class SmsSms(models.Model):
         help="Set (and committed) just before the provider is called: a text found in the "
              "queue with this mark may have reached the customer already and is never sent "
              "again automatically.")
+    dealer_attempt_count = fields.Integer(
+        string="Attempts", copy=False, readonly=True,
+        help="How many times the queue handed this text to the provider.")
+    dealer_next_attempt_at = fields.Datetime(
+        string="Next Attempt", copy=False, readonly=True, index="btree_not_null",
+        help="After a provider error, the queue tries again from this time.")
+    dealer_automated = fields.Boolean(
+        string="Automated", copy=False, readonly=True,
+        default=lambda self: bool(self.env.context.get("dealer_automated")),
+        help="Written by the machine (acknowledgement, sequence, alert): never a person's "
+             "response for the SLA.")
+    dealer_res_model = fields.Char(
+        string="Alert About Model", copy=False, readonly=True,
+        help="Staff alerts: the record whose chatter tells what happened to the alert.")
+    dealer_res_id = fields.Many2oneReference(
+        string="Alert About", model_field="dealer_res_model", copy=False, readonly=True)
     failure_type = fields.Selection(selection_add=[
         ("dealer_no_consent", "No Consent"),
         ("dealer_uncertain", "Maybe Sent (interrupted)"),
@@ -108,56 +126,203 @@ class SmsSms(models.Model):
         return self._dealer_e164(self.number, self._get_sms_company())
 
     # ------------------------------------------------------------
-    # Queue
+    # Queue: the only way to the provider
     # ------------------------------------------------------------
 
     @api.model
-    def _process_queue(self):
-        """Stock queue cron, minus the texts held by quiet hours (else a night's worth of held
-        texts would fill every batch and starve the rest)."""
-        now = fields.Datetime.now()
-        domain = [("state", "=", "outgoing"), ("to_delete", "!=", True),
-                  "|", ("dealer_not_before", "=", False), ("dealer_not_before", "<=", now)]
-        batch_size = self._get_send_batch_size()
-        records = self.search(domain, limit=batch_size, order="id").try_lock_for_update()
-        if not records:
-            return
-        records.with_context(dealer_commit_before_send=True)._send(
-            unlink_failed=False, unlink_sent=True, raise_exception=False)
-        self.env["ir.cron"]._commit_progress(len(records), remaining=self.search_count(
-            domain) if len(records) == batch_size else 0)
+    def _dealer_queue_cron(self):
+        # sudo: whoever queues a text (website visitor, gateway user) wakes the SMS queue
+        return self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()
 
-    def _dealer_send_now(self):
-        """Send the texts still waiting, as the queue cron would (post-commit sending)."""
-        to_send = self.filtered(lambda sms: sms.state == "outgoing" and not sms.to_delete)
-        if to_send:  # sms.sms.send() is not meant for an empty recordset
-            to_send.with_context(dealer_commit_before_send=True).send(
-                unlink_failed=False, unlink_sent=True, raise_exception=False)
+    @api.model
+    def _dealer_due_domain(self, now):
+        """Texts the driver may send now: queued, not held by quiet hours, not waiting for
+        a retry, and not in flight (a fresh mark is another worker's send, an old one is
+        resolved first): nothing at the head of the queue can block the rest."""
+        return [
+            ("state", "=", "outgoing"), ("to_delete", "!=", True),
+            ("dealer_send_started_at", "=", False),
+            "|", ("dealer_not_before", "=", False), ("dealer_not_before", "<=", now),
+            "|", ("dealer_next_attempt_at", "=", False), ("dealer_next_attempt_at", "<=", now),
+        ]
+
+    @api.model
+    def _process_queue(self):
+        """The SMS queue driver (method of the stock queue cron), one batch per call.
+
+        Exactly once: the batch is locked (``SKIP LOCKED``), guarded, marked in flight and
+        committed before the provider is called, then each text's answer is recorded and
+        committed. A text whose mark survives (the worker died in between) is shown as
+        maybe sent, never sent again automatically.
+        """
+        now = fields.Datetime.now()
+        self._dealer_resolve_interrupted(now)
+        domain = self._dealer_due_domain(now)
+        batch_size = self._get_send_batch_size()
+        due = self.search(domain, limit=batch_size, order="id")
+        records = due.try_lock_for_update()
+        if records:
+            to_send = records._dealer_guard()
+            to_send._dealer_before_leaving(now)
+            to_send._dealer_mark_send_started()
+            to_send._dealer_call_provider()
+        self.env["ir.cron"]._commit_progress(len(records), remaining=self.search_count(
+            domain) if len(due) == batch_size else 0)
+
+    @api.model
+    def _dealer_resolve_interrupted(self, now):
+        """Texts marked in flight longer ago than ``IN_FLIGHT_MINUTES``: the attempt died
+        between the provider call and its commit. The customer may have the text: a person
+        decides (Retry)."""
+        limit = fields.Datetime.subtract(now, minutes=IN_FLIGHT_MINUTES)
+        interrupted = self.search([
+            ("state", "=", "outgoing"), ("dealer_send_started_at", "<", limit),
+        ], limit=self._get_send_batch_size()).try_lock_for_update()
+        if interrupted:
+            interrupted._update_sms_state_and_trackers("error", failure_type="dealer_uncertain")
+
+    def _dealer_before_leaving(self, now):
+        """Last look before the texts leave: an acknowledgement whose reply-by promise has
+        passed meanwhile (held, retried) is written again."""
+        acks = self.filtered(lambda sms: sms.dealer_purpose == "ack")
+        if acks:
+            self.env["crm.lead"]._dealer_ack_refresh_texts(acks, now)
+
+    def _dealer_mark_send_started(self):
+        """Mark the texts as handed to the provider, count the attempt and commit: if the
+        process dies after the provider call, the text is never sent a second time. The
+        driver is woken when the mark gets old, to resolve it if nobody did."""
+        now = fields.Datetime.now()
+        for count, texts in self.grouped("dealer_attempt_count").items():
+            texts.write({"dealer_send_started_at": now, "dealer_attempt_count": count + 1,
+                         "dealer_next_attempt_at": False})
+        self._dealer_queue_cron()._trigger(
+            at=fields.Datetime.add(now, minutes=IN_FLIGHT_MINUTES + 1))
+        self.env["ir.cron"]._commit_progress()
+
+    def _dealer_call_provider(self):
+        """Hand the marked texts to the provider, per provider account and batch."""
+        for sms_api, texts in self._split_by_api():
+            for batch_ids in texts._split_batch():
+                super(SmsSms, self.browse(batch_ids).with_context(sms_api=sms_api))._send(
+                    unlink_failed=False, unlink_sent=True, raise_exception=False)
+
+    def send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
+        """Texts never leave in the caller's transaction (an HTTP request would wait on the
+        provider, and a rollback cannot take a text back): the guard decides now (held,
+        canceled), the queue sends the rest as soon as this transaction commits."""
+        outgoing = self.filtered(lambda sms: sms.state == "outgoing" and not sms.to_delete)
+        if outgoing:
+            outgoing._dealer_guard()
+            self._dealer_queue_cron()._trigger()
+
+    def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
+        """Whoever calls it, a text reaches the provider only through the queue driver,
+        which marks it in flight first."""
+        self.send()
 
     def resend_failed(self):
-        """A person retries: texts interrupted in flight may go again."""
-        self.filtered(lambda sms: sms.state == "error").dealer_send_started_at = False
-        return super().resend_failed()
+        """A person retries failed or maybe-sent texts: they are queued again, with a new
+        series of automatic retries."""
+        to_retry = self.filtered(lambda sms: sms.state == "error" and not sms.to_delete)
+        to_retry._dealer_requeue()
+        if to_retry:
+            title, kind = self.env._("Success"), "success"
+            message = self.env._("%(count)s text(s) queued again.", count=len(to_retry))
+        else:
+            title, kind = self.env._("Warning"), "danger"
+            message = self.env._("There are no failed texts to send again.")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": title, "message": message, "type": kind},
+        }
 
     def action_set_outgoing(self):
-        self.dealer_send_started_at = False
-        return super().action_set_outgoing()
+        self._dealer_requeue()
 
+    def _dealer_requeue(self):
+        if not self:
+            return
+        self.write({"dealer_send_started_at": False, "dealer_attempt_count": 0,
+                    "dealer_next_attempt_at": False})
+        self._update_sms_state_and_trackers("outgoing", failure_type=False)
+        self._dealer_queue_cron()._trigger()
+
+    def _dealer_retry_later(self):
+        """The provider did not take these texts (5xx, refused): queued again after a
+        growing delay."""
+        now = fields.Datetime.now()
+        moments = set()
+        for sms in self:
+            delay = RETRY_DELAYS_MINUTES[min(sms.dealer_attempt_count, len(
+                RETRY_DELAYS_MINUTES)) - 1]
+            sms.dealer_next_attempt_at = fields.Datetime.add(now, minutes=delay)
+            moments.add(sms.dealer_next_attempt_at)
+        self._update_sms_state_and_trackers("outgoing", failure_type=False)
+        self._dealer_queue_cron()._trigger(at=sorted(moments))
+
+    def _update_sms_state_and_trackers(self, new_state, failure_type=None):
+        result = super()._update_sms_state_and_trackers(new_state, failure_type=failure_type)
+        self._dealer_after_result()
+        return result
+
+    def _handle_call_result_hook(self, results):
+        """Record each text's answer: no longer in flight; a provider error is retried with
+        backoff, then shown as failed; Twilio's opt-out error 21610 records the opt-out."""
+        refused = {r["uuid"] for r in results if r.get("state") == TWILIO_UNSUBSCRIBED_STATE}
+        numbers = self.filtered(lambda sms: sms.uuid in refused).mapped("number")
+        if numbers:
+            self.env["dealer.consent"]._dealer_opt_out_numbers(
+                numbers, source=self.env._("Twilio error 21610 on sending"))
+        result = super()._handle_call_result_hook(results)
+        self.write({"dealer_send_started_at": False})
+        retry = {r["uuid"] for r in results if r.get("state") == RETRY_STATE}
+        again = self.filtered(lambda sms: sms.uuid in retry and sms.state == "error"
+                              and sms.dealer_attempt_count <= len(RETRY_DELAYS_MINUTES))
+        again._dealer_retry_later()
+        (self - again)._dealer_after_result()
+        return result
+
+    def _dealer_after_result(self):
+        """What happened to these texts is known (sent, failed, maybe sent, canceled, or
+        queued again): the acknowledgement status, the staff-alert notes, the salesperson
+        and the SLA learn it."""
+        Lead = self.env["crm.lead"]
+        Lead._dealer_ack_sync_texts(self)
+        self.filtered(lambda sms: sms.dealer_purpose == "staff")._dealer_log_alert_outcome()
+        failed = self.filtered(lambda sms: sms.state == "error"
+                               and sms.dealer_purpose not in ("staff", "keyword"))
+        Lead._dealer_alert_text_failed(failed)
+        Lead._dealer_sla_on_texts_left(self.filtered(
+            lambda sms: sms.state in ("pending", "sent") and not sms.dealer_automated))
+
+    def _dealer_log_alert_outcome(self):
+        """Staff alerts: the record's chatter says what happened to the alert, once known."""
+        states = dict(self._fields["failure_type"]._description_selection(self.env))
+        for sms in self.filtered(lambda s: s.dealer_res_model and s.dealer_res_id
+                                 and s.state in ("pending", "sent", "error", "canceled")):
+            # sudo: the note is a system record of the alert, whoever's action settled it
+            record = self.env[sms.dealer_res_model].sudo().browse(sms.dealer_res_id).exists()
+            if not record or not hasattr(record, "_message_log"):
+                continue
+            values = {"number": sms.number, "body": sms.body,
+                      "reason": states.get(sms.failure_type, sms.failure_type or "")}
+            if sms.state in ("pending", "sent"):
+                body = self.env._("Alert texted to %(number)s: %(body)s", **values)
+            elif sms.failure_type == "dealer_uncertain":
+                body = self.env._("Alert to %(number)s maybe sent (the provider did not answer"
+                                  " in time; not sent again): %(body)s", **values)
+            elif sms.state == "canceled":
+                body = self.env._("Alert to %(number)s not sent (%(reason)s): %(body)s",
+                                  **values)
+            else:
+                body = self.env._("Alert to %(number)s failed (%(reason)s): %(body)s",
+                                  **values)
+            record._message_log(body=body)
     # ------------------------------------------------------------
     # The guard
     # ------------------------------------------------------------
-
-    def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
-        """The last step before the provider: no text leaves for an opted-out number, without
-        the consent its purpose needs, twice after an interrupted attempt, or in the
-        recipient's quiet hours (it waits for the morning instead)."""
-        to_send = self._dealer_guard()
-        if not to_send:
-            return None
-        to_send._dealer_mark_send_started()
-        return super(SmsSms, to_send)._send(
-            unlink_failed=unlink_failed, unlink_sent=unlink_sent,
-            raise_exception=raise_exception)
 
     def _dealer_guard(self):
         """Cancel or hold what may not leave now; return the texts that may."""
@@ -284,20 +449,3 @@ class SmsSms(models.Model):
             zones.append(self._get_sms_company().partner_id.tz or "America/Toronto")
         return zones
 
-    def _dealer_mark_send_started(self):
-        """Mark the texts as handed to the provider and, when this transaction belongs to a
-        sending job (queue cron, post-commit send), commit the mark first: if the process dies
-        after the provider call, the text is never sent a second time."""
-        self.write({"dealer_send_started_at": fields.Datetime.now()})
-        if self.env.context.get("dealer_commit_before_send") and not odoo_module.current_test:
-            self.env.cr.commit()
-
-    def _handle_call_result_hook(self, results):
-        """Twilio refused a text because the customer opted out with Twilio itself (error
-        21610): record the opt-out here too."""
-        refused = {r["uuid"] for r in results if r.get("state") == TWILIO_UNSUBSCRIBED_STATE}
-        numbers = self.filtered(lambda sms: sms.uuid in refused).mapped("number")
-        if numbers:
-            self.env["dealer.consent"]._dealer_opt_out_numbers(
-                numbers, source=self.env._("Twilio error 21610 on sending"))
-        return super()._handle_call_result_hook(results)

@@ -31,3 +31,6 @@ from . import test_guard_video
 from . import test_guard_http
 from . import test_intake_pipeline
 from . import test_lead_source
+from . import test_send_queue
+from . import test_ack_status
+from . import test_ack_status_sla

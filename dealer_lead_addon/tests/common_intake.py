@@ -5,9 +5,11 @@ from email.message import EmailMessage
 from pathlib import Path
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.tests import new_test_user
 from odoo.tests.test_cursor import TestCursor
 
+from odoo.addons.base.models.ir_cron import IrCron
 from odoo.addons.mail.tests.common import MailCommon
 from odoo.addons.sms.tests.common import MockSMS
 
@@ -105,11 +107,12 @@ class DealerIntakeCommon(MailCommon):
         return self.env["dealer.lead.intake"].search([], order="id desc", limit=1)
 
     def _run_postcommit(self):
-        """What happens right after the lead's transaction commits.
+        """What happens right after the lead's transaction commits: its post-commit hooks,
+        then the crons it woke (acknowledgements, then the SMS and mail queues).
 
         Post-commit hooks open new cursors, which wrap the test cursor here; unlike real
         cursors, test cursors drop their own post-commit hooks on commit, so they are run here
-        as a real commit would (acknowledgement transaction, then the provider call).
+        as a real commit would.
         """
         self.env.flush_all()
         if not type(self)._registry_patched:
@@ -126,6 +129,34 @@ class DealerIntakeCommon(MailCommon):
 
         with patch.object(TestCursor, "commit", commit):
             self.env.cr.postcommit.run()
+        self.env.invalidate_all()
+        self._run_acknowledgements()
+        self._run_queues()
+
+    @staticmethod
+    def _no_commit_progress():
+        return patch.object(IrCron, "_commit_progress", lambda self, *a, **k: float("inf"))
+
+    def _run_acknowledgements(self, rounds=5):
+        """The acknowledgement cron woken at intake, as a cron worker runs it after commit."""
+        Lead = self.env["crm.lead"]
+        with self._no_commit_progress():
+            for _round in range(rounds):
+                if not Lead.search_count([("dealer_ack_state", "=", "pending")]):
+                    break
+                Lead._cron_dealer_send_pending_acks()
+        self.env.invalidate_all()
+
+    def _run_queues(self, rounds=5):
+        """The SMS and mail queue crons, as the cron workers run them once woken (batches
+        until none is due; commits are no-ops in tests)."""
+        Sms = self.env["sms.sms"].sudo()
+        with self._no_commit_progress():
+            for _round in range(rounds):
+                if not Sms.search_count(Sms._dealer_due_domain(fields.Datetime.now())):
+                    break
+                Sms._process_queue()
+            self.env["mail.mail"].sudo().process_email_queue()
         self.env.invalidate_all()
 
     @contextmanager

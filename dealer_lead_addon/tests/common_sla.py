@@ -36,6 +36,10 @@ class DealerSlaCommon(DealerIntakeCommon):
         with self._frozen(at):
             lead = self._bare_lead(user=user, **vals)
             lead._dealer_sla_start()
+        # an inquiry: implied consent to answer it, as intake records it
+        self.env["dealer.consent"]._dealer_record(
+            "implied_inquiry", ["sales"], phone=lead.phone_sanitized, email=lead.email_normalized,
+            lead=lead, source="inquiry", at=at)
         return lead
 
     def _run_cron_batch(self, at):

@@ -136,8 +136,10 @@ class TestAcknowledgement(DealerIntakeCommon):
             lead = self._last_intake().lead_id
             self.env.cr.postcommit.clear()  # the process died between commit and callback
         self.assertEqual(lead.dealer_ack_state, "pending")
-        with self._frozen(OPEN_NOW.replace(minute=5)):
+        with self._frozen(OPEN_NOW.replace(minute=5)), self._no_commit_progress(), \
+                self.mockSMSGateway():
             self.env["crm.lead"]._cron_dealer_send_pending_acks()
+            self._run_queues()
         self.assertEqual(lead.dealer_ack_state, "sent")
         self.assertEqual(len(self._customer_sms(lead)), 1)
 

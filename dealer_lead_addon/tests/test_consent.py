@@ -114,6 +114,7 @@ class TestConsentGuard(DealerTextingCommon):
         self.env["dealer.consent"]._dealer_record("express", ["marketing"], phone=CUSTOMER,
                                                   source="test")
         self._text("marketing").send()
+        self._run_queues()
         self.assertEqual(self._sent_numbers(), [CUSTOMER])
 
     def test_marketing_text_after_implied_consent_expired_is_canceled(self):
@@ -126,6 +127,7 @@ class TestConsentGuard(DealerTextingCommon):
 
     def test_first_answer_to_an_inquiry_needs_no_consent(self):
         self._text("ack").send()
+        self._run_queues()
         self.assertEqual(self._sent_numbers(), [CUSTOMER])
 
     def test_sales_follow_up_through_odoo_message_sms_is_checked_too(self):
@@ -169,6 +171,7 @@ class TestTwilioOptOutErrors(DealerTextingCommon):
         type(self).twilio_errors = {CUSTOMER: 21610}
         sms = self.env["sms.sms"].sudo().create({"number": CUSTOMER, "body": "Bonjour"})
         sms.send()
+        self._run_queues()
         self.assertEqual(sms.failure_type, "sms_blacklist")
         self.assertTrue(self._blacklisted(CUSTOMER))
 
@@ -178,11 +181,14 @@ class TestTwilioOptOutErrors(DealerTextingCommon):
             "sequence_id": self.env["dealer.sequence"].create({"name": "Suivi"}).id})
         type(self).twilio_errors = {CUSTOMER: 21610}
         self.env["sms.sms"].sudo().create({"number": CUSTOMER, "body": "Bonjour"}).send()
+        self._run_queues()
         self.assertEqual(enrollment.stop_reason, "opted_out")
 
     def test_other_twilio_errors_do_not_opt_out(self):
         type(self).twilio_errors = {CUSTOMER: 21211}
         self.env["sms.sms"].sudo().create({"number": CUSTOMER, "body": "Bonjour"}).send()
+        self._run_queues()
+        self.assertEqual(len(self.twilio_requests), 1)
         self.assertFalse(self._blacklisted(CUSTOMER))
 
     def test_21610_in_a_status_report_records_the_opt_out(self):

@@ -24,6 +24,7 @@ class TestGuardNumbers(DealerTextingCommon):
             with self.subTest(number=form):
                 text = self._service_text(form)
                 text.send()
+                self._run_queues()
                 self.assertEqual((text.state, text.failure_type),
                                  ("canceled", "sms_blacklist"))
         self.assertEqual(self._sent_numbers(), [])
@@ -35,6 +36,7 @@ class TestGuardNumbers(DealerTextingCommon):
                 text = self._service_text("+14165550199")
                 text.number = form  # written after creation: read again at sending
                 text.send()
+                self._run_queues()
                 self.assertEqual(text.failure_type, "sms_blacklist")
         self.assertEqual(self._sent_numbers(), [])
 
@@ -43,6 +45,7 @@ class TestGuardNumbers(DealerTextingCommon):
         composer = self.env["sms.composer"].create({
             "composition_mode": "numbers", "numbers": "(514) 555-0123", "body": "Bonjour"})
         composer.action_send_sms()
+        self._run_queues()
         self.assertEqual(self._sent_numbers(), [])
         self.assertEqual(self._texts_to(CUSTOMER).failure_type, "sms_blacklist")
 
@@ -50,6 +53,7 @@ class TestGuardNumbers(DealerTextingCommon):
         text = self._service_text("(514) 555-0123")
         self.assertEqual(text.number, CUSTOMER)
         text.send()
+        self._run_queues()
         self.assertEqual(self._sent_numbers(), [CUSTOMER])
 
     def test_consent_is_found_whatever_the_form_of_the_number(self):
@@ -57,10 +61,12 @@ class TestGuardNumbers(DealerTextingCommon):
                                                   source="test")
         text = self.env["sms.sms"].sudo().create({"number": "514 555-0123", "body": "Suivi"})
         text.send()
+        self._run_queues()
         self.assertEqual(self._sent_numbers(), [CUSTOMER])
 
     def test_a_number_that_is_not_a_phone_number_is_never_sent(self):
         text = self._service_text("555-01")
         text.send()
+        self._run_queues()
         self.assertEqual((text.state, text.failure_type), ("canceled", "sms_number_format"))
         self.assertEqual(self._sent_numbers(), [])

@@ -31,6 +31,7 @@ class TestGuardTextOrigin(DealerTextingCommon):
 
     def test_composer_text_without_consent_is_canceled(self):
         self._composer().action_send_sms()
+        self._run_queues()
         text = self._texts_to(CUSTOMER)
         self.assertEqual((text.dealer_purpose, text.failure_type),
                          ("sales", "dealer_no_consent"))
@@ -39,6 +40,7 @@ class TestGuardTextOrigin(DealerTextingCommon):
     def test_composer_text_with_consent_leaves(self):
         self._consent("sales")
         self._composer().action_send_sms()
+        self._run_queues()
         self.assertEqual(self._sent_numbers(), [CUSTOMER])
 
     def test_chatter_text_waits_for_the_end_of_quiet_hours(self):
@@ -47,12 +49,14 @@ class TestGuardTextOrigin(DealerTextingCommon):
         with self._frozen(NIGHT):
             self.customer_lead._message_sms("Bonsoir", sms_numbers=[CUSTOMER],
                                             put_in_queue=False)
+            self._run_queues()
         self.assertEqual(self._sent_numbers(), [])
         self.assertEqual(self._texts_to(CUSTOMER).state, "outgoing", "held, not dropped")
 
     def test_mass_text_is_marketing(self):
         self._consent("sales")
         self._composer(mode="mass")._action_send_sms()
+        self._run_queues()
         text = self._texts_to(CUSTOMER)
         self.assertEqual((text.dealer_purpose, text.failure_type),
                          ("marketing", "dealer_no_consent"))
@@ -95,6 +99,7 @@ class TestGuardMailOrigin(DealerTextingCommon):
                                             partner_ids=self.customer.ids,
                                             message_type="comment",
                                             subtype_xmlid="mail.mt_comment")
+            self._run_queues()
         mail = self._mails_to(self.customer)
         self.assertEqual((mail.state, mail.failure_type), ("cancel", "mail_bl"))
         self.assertNotSentEmail(self.customer)
@@ -107,6 +112,7 @@ class TestGuardMailOrigin(DealerTextingCommon):
                                             partner_ids=self.customer.ids,
                                             message_type="comment",
                                             subtype_xmlid="mail.mt_comment")
+            self._run_queues()
         self.assertSentEmail(self.env.user.partner_id, [self.customer])
 
     def test_email_composer_to_an_opted_out_customer_is_canceled(self):
@@ -120,6 +126,7 @@ class TestGuardMailOrigin(DealerTextingCommon):
                 "partner_ids": self.customer.ids})
         with self.mock_mail_gateway():
             composer._action_send_mail()
+            self._run_queues()
         self.assertEqual(self._mails_to(self.customer).state, "cancel")
         self.assertNotSentEmail(self.customer)
 
@@ -130,6 +137,7 @@ class TestGuardMailOrigin(DealerTextingCommon):
             "body_html": "<p>x</p>"})
         with self.mock_mail_gateway():
             mail.send()
+            self._run_queues()
         self.assertSentEmail(self.env.user.partner_id, [self.sales_1.partner_id])
 
     def test_password_reset_reaches_an_opted_out_customer(self):

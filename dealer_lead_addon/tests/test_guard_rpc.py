@@ -38,6 +38,7 @@ class TestGuardPurposeOverRpc(DealerTextingCommon, HttpCase):
             context=context)
         composer_id = composer[0] if isinstance(composer, list) else composer
         self._call("sms.composer", "action_send_sms", [composer_id], context=context)
+        self._run_queues()
         self.env.invalidate_all()
 
     def test_salesperson_context_cannot_make_a_composer_text_a_keyword_answer(self):
@@ -98,6 +99,7 @@ class TestGuardPurposeOverRpc(DealerTextingCommon, HttpCase):
                                                  else sms_id)
         with self._frozen(NIGHT):
             text.send()
+            self._run_queues()
         self.assertEqual(self._sent_numbers(), [])
         self.assertEqual(text.state, "outgoing", "held until the morning")
         self.assertTrue(text.dealer_not_before)
@@ -114,4 +116,5 @@ class TestGuardPurposeOverRpc(DealerTextingCommon, HttpCase):
         self.assertFalse(mail.dealer_purpose)
         with self.mock_mail_gateway():
             mail.send()
+            self._run_queues()
         self.assertEqual((mail.state, mail.failure_type), ("cancel", "mail_bl"))

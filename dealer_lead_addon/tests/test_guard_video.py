@@ -44,8 +44,7 @@ class TestGuardVideoLinks(DealerVideoCommon):
 
     def test_sending_a_text_mints_one_link_in_one_session(self):
         body = self.env["dealer.outbound"]._render_sms(self.template, self.lead, "en")
-        sms = self.env["dealer.outbound"]._send_sms(self.lead, body, purpose="transactional",
-                                                   send_after_commit=False)
+        sms = self.env["dealer.outbound"]._send_sms(self.lead, body, purpose="transactional")
         self.assertEqual(len(self._sessions()), 1)
         claims = decode_join_token(sms.body.removeprefix("Live video: "))
         self.assertEqual((claims["room"], claims["role"]), (self._sessions().room, "customer"))

@@ -31,6 +31,7 @@ class TestOptOutGuard(DealerIntakeCommon):
                                                  {"number": SUBSCRIBED, "body": "Promo"}])
         with self.mockSMSGateway():
             sms.send()
+            self._run_queues()
         self.assertEqual(self._numbers_sent(), [SUBSCRIBED])
         blocked = sms.filtered(lambda s: s.number == OPTED_OUT)
         self.assertEqual((blocked.state, blocked.failure_type), ("canceled", "sms_blacklist"))

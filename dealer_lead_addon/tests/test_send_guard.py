@@ -62,6 +62,7 @@ class TestNoBypass(DealerTextingCommon):
             type(self).twilio_requests = []
             with self._frozen(at):
                 path()
+                self._run_queues()
             sent[name] = self._sent_numbers()
         return sent
 

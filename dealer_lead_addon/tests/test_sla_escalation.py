@@ -21,7 +21,8 @@ class TestSlaEscalation(DealerSlaCommon):
 
     def setUp(self):
         super().setUp()
-        self.lead = self._lead_with_clock(TUESDAY_10AM, user=self.sales_1)
+        self.lead = self._lead_with_clock(TUESDAY_10AM, user=self.sales_1,
+                                          email_from="chloe@example.com")
         self.clock = self.lead.dealer_sla_clock_ids
 
     def test_prewarning_notifies_the_salesperson_before_the_deadline(self):
@@ -76,10 +77,12 @@ class TestSlaEscalation(DealerSlaCommon):
         self._run_cron_batch(datetime(2026, 11, 24, 15, 40))
         self.assertEqual(self.lead.user_id, self.sales_1, "still unanswered: next member")
         self.assertEqual(self.clock.reassign_count, 2)
-        with self._frozen(datetime(2026, 11, 24, 15, 45)):
+        customer = self.env["res.partner"].create({"name": "Chloé", "email": "chloe@example.com"})
+        with self._frozen(datetime(2026, 11, 24, 15, 45)), self.mock_mail_gateway():
             self.lead.with_user(self.sales_1).message_post(
                 body="Bonjour Chloé, le véhicule est disponible.", message_type="comment",
-                subtype_xmlid="mail.mt_comment")
+                subtype_xmlid="mail.mt_comment", partner_ids=customer.ids)
+            self._run_queues()
         self._run_cron_batch(datetime(2026, 11, 24, 15, 50))
         self.assertEqual(self.clock.reassign_count, 2, "answered: the ladder stops")
         self.assertFalse(self.clock.next_action_at)

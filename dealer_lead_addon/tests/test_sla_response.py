@@ -18,8 +18,13 @@ class TestSlaResponse(DealerSlaCommon):
                                           email_from="chloe@example.com", phone="+15145559876")
 
     def _post(self, user, **kwargs):
-        with self._frozen(FIVE_MINUTES_LATER), self.mockSMSGateway():
-            return self.lead.with_user(user).message_post(body="Bonjour Chloé", **kwargs)
+        """``user`` writes to the customer on the chatter; the mail queue sends it at once."""
+        customer = self.env["res.partner"].create({"name": "Chloé", "email": "chloe@example.com"})
+        with self._frozen(FIVE_MINUTES_LATER), self.mockSMSGateway(), self.mock_mail_gateway():
+            message = self.lead.with_user(user).message_post(
+                body="Bonjour Chloé", partner_ids=customer.ids, **kwargs)
+            self._run_queues()
+        return message
 
     def test_message_to_the_customer_stamps_the_first_response(self):
         self._post(self.sales_1, message_type="comment", subtype_xmlid="mail.mt_comment")
@@ -47,6 +52,7 @@ class TestSlaResponse(DealerSlaCommon):
     def test_text_by_the_salesperson_is_a_response(self):
         with self._frozen(FIVE_MINUTES_LATER), self.mockSMSGateway():
             self.lead.with_user(self.sales_1)._message_sms("Bonjour Chloé, ici Marc.")
+            self._run_queues()
         self.assertEqual(self.lead.dealer_first_response_channel, "sms")
         self.assertEqual(self.lead.dealer_first_response_user_id, self.sales_1)
 

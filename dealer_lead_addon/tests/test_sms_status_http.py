@@ -22,7 +22,7 @@ class TestTwilioStatusCallbacks(DealerTextingCommon, HttpCase):
                                         put_in_queue=True)
         self.sms = self._texts_to(CUSTOMER)
         self.uuid = self.sms.uuid
-        self.sms.send(unlink_sent=False)
+        self._run_queues()
         self.notification = self.env["mail.notification"].sudo().search(
             [("sms_tracker_ids.sms_uuid", "=", self.uuid)])
 

@@ -1,5 +1,4 @@
 from . import concurrency
-from . import postcommit
 from . import quiet_hours
 from . import region_timezones
 from . import sms_keywords
