@@ -1,0 +1,44 @@
+"""A customer answers by text: the webhook, signed like Twilio, puts it on the lead; the
+salesperson gets the one intended alert, and their own contact is never texted."""
+
+from rel_leads import json_inquiry, new_customer, post_inbound_text, post_intake
+from test_rel_provider import _wait_delivered
+
+
+def test_inbound_text_from_customer_is_posted_on_lead_without_texting_salesperson_contact(odoo):
+    alert_mobile, partner_phone = odoo_web_salesperson_numbers()
+    phone, _email, _serial = new_customer()
+    answer = post_intake(odoo, "web", *json_inquiry(phone))
+    assert answer.status == 201, answer.body[:300]
+    lead_id = answer.json["lead_id"]
+    assert len(_wait_delivered(odoo, phone)) == 1  # the acknowledgement
+    odoo.run_sms_queue()
+    alerts_before = len(odoo.twilio.requests_to(alert_mobile))
+
+    reply = post_inbound_text(odoo, "Is it still there tomorrow at 10?", sender=phone)
+
+    assert reply.status == 200, reply.body[:300]
+    assert b"<Response>" in reply.body
+
+    def posted():
+        return odoo.sql(f"""
+            SELECT id, message_type FROM mail_message
+             WHERE model = 'crm.lead' AND res_id = {lead_id}
+               AND body LIKE '%still there tomorrow%'""")
+
+    messages = odoo.poll(posted, timeout=30)
+    assert [m["message_type"] for m in messages] == ["sms"]
+    odoo.poll(lambda: len(odoo.twilio.requests_to(alert_mobile)) > alerts_before, timeout=60)
+    odoo.run_sms_queue()
+    assert len(odoo.twilio.requests_to(alert_mobile)) == alerts_before + 1
+    assert odoo.twilio.requests_to(partner_phone) == []
+    partner_id = odoo.ids["web_partner_id"]
+    assert odoo.sql(f"""
+        SELECT id, number, state FROM sms_sms
+         WHERE partner_id = {partner_id} AND number != '{alert_mobile}'""") == []
+
+
+def odoo_web_salesperson_numbers():
+    from conftest import WEB_SALESPERSON
+
+    return WEB_SALESPERSON[2], WEB_SALESPERSON[3]
