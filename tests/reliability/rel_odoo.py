@@ -57,12 +57,13 @@ def drop_database(db):
     odoo_tests.drop_db(db)
 
 
-def configure_database(db, settings, log_path):
-    """Run ``odoo_setup.py`` in ``odoo-bin shell``; return what it reports."""
+def configure_database(db, settings, log_path, script=SETUP_SCRIPT):
+    """Run ``script`` (default ``odoo_setup.py``) in ``odoo-bin shell``; return what it reports
+    on its ``REL_SETUP_RESULT`` line."""
     env = {**os.environ, "REL_SETUP": json.dumps(settings), "PYTHONDONTWRITEBYTECODE": "1"}
     cmd = [*base_args(db, "shell"), "--no-http", "--log-level", "warn"]
-    with open(SETUP_SCRIPT, "rb") as script, open(log_path, "w") as log:
-        proc = subprocess.run(cmd, stdin=script, stdout=subprocess.PIPE, stderr=log, env=env,
+    with open(script, "rb") as stdin, open(log_path, "w") as log:
+        proc = subprocess.run(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=log, env=env,
                               check=False, timeout=300)
     out = proc.stdout.decode(errors="replace")
     for line in out.splitlines():

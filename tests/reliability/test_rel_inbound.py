@@ -2,7 +2,6 @@
 salesperson gets the one intended alert, and their own contact is never texted."""
 
 from rel_leads import json_inquiry, new_customer, post_inbound_text, post_intake
-from test_rel_provider import _wait_delivered
 
 
 def test_inbound_text_from_customer_is_posted_on_lead_without_texting_salesperson_contact(odoo):
@@ -11,7 +10,7 @@ def test_inbound_text_from_customer_is_posted_on_lead_without_texting_salesperso
     answer = post_intake(odoo, "web", *json_inquiry(phone))
     assert answer.status == 201, answer.body[:300]
     lead_id = answer.json["lead_id"]
-    assert len(_wait_delivered(odoo, phone)) == 1  # the acknowledgement
+    assert len(odoo.wait_delivered(phone)) == 1  # the acknowledgement
     odoo.run_sms_queue()
     alerts_before = len(odoo.twilio.requests_to(alert_mobile))
 
@@ -40,6 +39,6 @@ def test_inbound_text_from_customer_is_posted_on_lead_without_texting_salesperso
 
 
 def odoo_web_salesperson_numbers():
-    from conftest import WEB_SALESPERSON
+    from rel_dealer import WEB_SALESPERSON
 
     return WEB_SALESPERSON[2], WEB_SALESPERSON[3]

@@ -9,8 +9,6 @@ import threading
 import pytest
 from rel_leads import json_inquiry, new_customer, post_intake
 
-RECOVERY_SECONDS = 90
-
 
 @pytest.fixture
 def provider(odoo):
@@ -24,19 +22,6 @@ def provider(odoo):
 def _ack_state(odoo, lead_id):
     return odoo.sql(f"SELECT dealer_ack_state FROM crm_lead WHERE id = {lead_id}")[0][
         "dealer_ack_state"]
-
-
-def _wait_delivered(odoo, phone):
-    """Poll until the provider accepted a text to ``phone``, running the SMS queue as its cron
-    would; return the requests to ``phone``."""
-    def delivered():
-        if not odoo.twilio.accepted_to(phone):
-            odoo.run_sms_queue()
-        return odoo.twilio.accepted_to(phone)
-
-    odoo.poll(delivered, timeout=RECOVERY_SECONDS, interval=3)
-    odoo.run_sms_queue()
-    return odoo.twilio.requests_to(phone)
 
 
 @pytest.mark.parametrize("fault", ["500_json", "500_html"])
@@ -55,7 +40,7 @@ def test_provider_error_intake_answers_and_text_is_sent_once_after_recovery(odoo
     assert _ack_state(odoo, lead_id) != "sent"
 
     twilio.set_fault(None)
-    requests = _wait_delivered(odoo, phone)
+    requests = odoo.wait_delivered(phone)
     assert len([r for r in requests if r.accepted]) == 1, [(r.fault, r.status) for r in requests]
     assert odoo.poll(lambda: _ack_state(odoo, lead_id) == "sent", timeout=30)
 
@@ -108,7 +93,7 @@ def test_worker_killed_mid_send_does_not_block_the_queue(odoo, provider):
     other, _email, _serial = new_customer()
     answer = post_intake(odoo, "web", *json_inquiry(other))
     assert answer.status == 201, answer.body[:300]
-    assert len([r for r in _wait_delivered(odoo, other) if r.accepted]) == 1
+    assert len([r for r in odoo.wait_delivered(other) if r.accepted]) == 1
     # the interrupted text may have reached Twilio: it is not sent again
     odoo.run_sms_queue()
     assert len(twilio.requests_to(phone)) == 1
@@ -126,7 +111,7 @@ def test_delivery_report_signed_like_twilio_marks_the_text_delivered(odoo, provi
     phone, _email, _serial = new_customer()
     answer = post_intake(odoo, "web", *json_inquiry(phone))
     assert answer.status == 201
-    requests = _wait_delivered(odoo, phone)
+    requests = odoo.wait_delivered(phone)
     assert len(requests) == 1
     uuid = requests[0].status_callback.rsplit("/", 1)[-1]
 
@@ -141,3 +126,21 @@ def test_delivery_report_signed_like_twilio_marks_the_text_delivered(odoo, provi
     status, body = twilio.send_status_callback(requests[0], "delivered")
     assert status == 200, body[:300]
     assert notification_status() == "sent"
+
+
+def test_twilio_error_21610_records_the_opt_out_and_the_text_is_not_sent(odoo, provider):
+    twilio = provider
+    phone, _email, _serial = new_customer()
+    twilio.error_numbers[phone] = 21610  # the customer texted STOP to Twilio directly
+    try:
+        answer = post_intake(odoo, "web", *json_inquiry(phone))
+        assert answer.status == 201, answer.body[:300]
+        assert odoo.poll(lambda: twilio.requests_to(phone), timeout=60), "no attempt to send"
+        assert odoo.poll(lambda: odoo.sql(
+            f"SELECT id FROM phone_blacklist WHERE number = '{phone}' AND active"), timeout=30)
+        odoo.run_sms_queue()
+        assert len(twilio.requests_to(phone)) == 1
+        assert not twilio.accepted_to(phone)
+        assert _ack_state(odoo, answer.json["lead_id"]) != "sent"
+    finally:
+        twilio.error_numbers.pop(phone, None)
