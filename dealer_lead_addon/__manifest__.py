@@ -45,6 +45,4 @@
     "demo": [
         "demo/dealer_demo.xml",
     ],
-    "installable": True,
-    "application": False,
 }

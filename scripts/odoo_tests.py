@@ -12,6 +12,12 @@ Environment:
   ODOO_TEST_DB     database name (default dealer_test_<pid>), dropped unless ODOO_KEEP_DB=1
   ODOO_DB_HOST / ODOO_DB_USER / ODOO_DB_PORT   PostgreSQL (default 127.0.0.1 / current user / 5432)
   ODOO_NO_TEMPLATE=1   install the dependencies into the fresh database instead of cloning
+  DEALER_TEST_CLOCK  run the install and the tests with the wall clock starting at that
+                   instant, ticking: "2026-12-01 03:00" is Montreal local time, an ISO offset
+                   picks another zone ("2026-12-01T03:00+09:00"). Tests that freeze time keep
+                   their own instant; the others see that hour. See scripts/odoo_clock.py
+                   (freezegun with tick=True, and PostgreSQL's now() moved as much).
+                   `make test-clock` runs the suite at 03:00, 07:45 and 23:30 Montreal.
 """
 
 import ast
@@ -67,9 +73,10 @@ def drop_db(name):
     shutil.rmtree(DATA_DIR / "filestore" / name, ignore_errors=True)
 
 
-def odoo_cmd(db, *args):
+def odoo_cmd(db, *args, clock=None):
+    launcher = [str(REPO / "scripts/odoo_clock.py"), clock] if clock else []
     return [
-        str(ODOO_PYTHON), str(ODOO_PATH / "odoo-bin"),
+        str(ODOO_PYTHON), *launcher, str(ODOO_PATH / "odoo-bin"),
         "-d", db, "--db_host", DB_HOST, "--db_port", DB_PORT, "--db_user", DB_USER,
         "--data-dir", str(DATA_DIR),
         "--addons-path", f"{ODOO_PATH / 'addons'},{REPO}",
@@ -79,10 +86,11 @@ def odoo_cmd(db, *args):
     ]
 
 
-def run_odoo(db, *args, log_path):
+def run_odoo(db, *args, log_path, clock=None):
     with open(log_path, "w") as log:
-        proc = subprocess.run(odoo_cmd(db, *args), stdout=log, stderr=subprocess.STDOUT,
-                              env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}, check=False)
+        proc = subprocess.run(odoo_cmd(db, *args, clock=clock), stdout=log,
+                              stderr=subprocess.STDOUT, check=False,
+                              env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     return proc.returncode, Path(log_path).read_text(errors="replace")
 
 
@@ -146,10 +154,11 @@ def main():
         clone_db(template_db(), db)
         init = ADDON
     log_path = f"/tmp/{db}.log"
-    print(f"dealer_lead_addon: installing into {db} and running tests {tags} (log: {log_path})",
-          flush=True)
+    clock = os.environ.get("DEALER_TEST_CLOCK")
+    print(f"dealer_lead_addon: installing into {db} and running tests {tags} (log: {log_path})"
+          + (f" with the clock starting at {clock}" if clock else ""), flush=True)
     code, log = run_odoo(db, "-i", init, "--test-tags", tags, "--log-level", "test",
-                         log_path=log_path)
+                         log_path=log_path, clock=clock)
     if not os.environ.get("ODOO_KEEP_DB"):
         drop_db(db)
     match = SUMMARY_RE.findall(log)

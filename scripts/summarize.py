@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""Add up lint, pytest (JUnit XML) and Odoo test results into one 'N passed, M failed' line."""
+"""Add up lint, pytest (JUnit XML) and Odoo test results into one 'N passed, M failed' line.
+
+Lint checks are files holding "pass" or "fail": ``lint`` (ruff) must be there, a missing one
+is a failure; ``pylint_odoo`` counts when scripts/test.sh left it there.
+"""
 
 import json
 import sys
@@ -22,10 +26,13 @@ def pytest_counts(path):
 
 def main(folder):
     folder = Path(folder)
-    lint_ok = (folder / "lint").exists() and (folder / "lint").read_text().strip() == "pass"
     passed, failed, skipped = pytest_counts(folder / "pytest.xml")
-    passed += int(lint_ok)
-    failed += int(not lint_ok)
+    for name in ("lint", "pylint_odoo"):
+        check = folder / name
+        if name == "lint" or check.exists():
+            ok = check.exists() and check.read_text().strip() == "pass"
+            passed += int(ok)
+            failed += int(not ok)
     odoo_file = folder / "odoo.json"
     odoo = json.loads(odoo_file.read_text()) if odoo_file.exists() else {"failed": 1}
     passed += odoo.get("passed", 0)

@@ -17,7 +17,6 @@ from . import res_users
 from . import dealer_sla_policy
 from . import dealer_response_clock
 from . import dealer_response_report
-from . import dealer_response_summary
 from . import mail_activity
 from . import dealer_video_session
 from . import dealer_video_event

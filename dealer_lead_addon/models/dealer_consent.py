@@ -45,7 +45,7 @@ class DealerConsent(models.Model):
     _order = "granted_at desc, id desc"
     _rec_name = "purpose"
 
-    phone = fields.Char(string="Phone", readonly=True, index="btree_not_null",
+    phone = fields.Char(readonly=True, index="btree_not_null",
                         help="E.164 number the consent is about.")
     email = fields.Char(string="E-mail", readonly=True, index="btree_not_null",
                         help="Normalised address the consent is about.")
@@ -60,15 +60,15 @@ class DealerConsent(models.Model):
     source = fields.Char(required=True, readonly=True,
                          help="How the consent was obtained (form, keyword, inquiry...).")
     consent_text = fields.Text(
-        string="Consent Text", readonly=True,
+        readonly=True,
         help="The exact words the customer agreed to or wrote.")
     lang = fields.Char(string="Language", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, index=True)
-    lead_id = fields.Many2one("crm.lead", string="Lead", readonly=True, index="btree_not_null")
+    lead_id = fields.Many2one("crm.lead", readonly=True, index="btree_not_null")
     company_id = fields.Many2one(
         "res.company", readonly=True, required=True, default=lambda self: self.env.company)
     recorded_by_id = fields.Many2one(
-        "res.users", string="Recorded By", readonly=True, default=lambda self: self.env.user)
+        "res.users", readonly=True, default=lambda self: self.env.user)
 
     _contact_required = models.Constraint(
         "CHECK(phone IS NOT NULL OR email IS NOT NULL)",
@@ -85,7 +85,8 @@ class DealerConsent(models.Model):
                 vals["expires_at"] = granted + duration
         return super().create(vals_list)
 
-    def write(self, vals):
+    # append-only ledger: a write is refused, never passed on to super()
+    def write(self, vals):  # pylint: disable=method-required-super
         raise UserError(self.env._(
             "The consent ledger cannot be changed: record a new event (e.g. a withdrawal) "
             "instead."))

@@ -20,13 +20,13 @@ class DealerResponseReport(models.Model):
     _order = "started_at desc"
     _rec_name = "lead_id"
 
-    lead_id = fields.Many2one("crm.lead", string="Lead", readonly=True)
+    lead_id = fields.Many2one("crm.lead", readonly=True)
     kind = fields.Selection(
         [("first", "First Response"), ("message", "Message Response")], readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    answered_by_id = fields.Many2one("res.users", string="Answered By", readonly=True)
+    answered_by_id = fields.Many2one("res.users", readonly=True)
     source_id = fields.Many2one("dealer.lead.source", string="Lead Source", readonly=True)
     started_at = fields.Datetime(string="Received On", readonly=True)
     business_hours = fields.Boolean(string="In Business Hours", readonly=True)

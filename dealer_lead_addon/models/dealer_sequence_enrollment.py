@@ -29,7 +29,7 @@ class DealerSequenceEnrollment(models.Model):
     started_at = fields.Datetime(default=fields.Datetime.now, required=True)
     stop_reason = fields.Selection(STOP_REASONS)
     stopped_at = fields.Datetime()
-    stopped_by_id = fields.Many2one("res.users", string="Stopped By")
+    stopped_by_id = fields.Many2one("res.users")
     log_ids = fields.One2many("dealer.sequence.log", "enrollment_id", string="Steps")
 
     _one_running_per_lead = models.UniqueIndex(

@@ -34,8 +34,8 @@ class DealerSequenceLog(models.Model):
         ("canceled", "Canceled"),
     ], required=True, default="waiting")
     planned_at = fields.Datetime(string="Planned For", required=True)
-    done_at = fields.Datetime(string="Done At")
-    message_id = fields.Many2one("mail.message", string="Message", ondelete="set null")
+    done_at = fields.Datetime()
+    message_id = fields.Many2one("mail.message", ondelete="set null")
     activity_id = fields.Many2one("mail.activity", string="Task", ondelete="set null")
     note = fields.Char()
 

@@ -52,9 +52,9 @@ class DealerSlaPolicy(models.Model):
         help="Time between two steps of the escalation ladder once the deadline is missed.")
     escalate_manager = fields.Boolean(string="Alert the Manager", default=True)
     manager_id = fields.Many2one(
-        "res.users", string="Manager", help="Who is alerted; defaults to the team leader.")
+        "res.users", help="Who is alerted; defaults to the team leader.")
     reassign = fields.Boolean(
-        string="Reassign", default=True,
+        default=True,
         help="Give the lead to the next available member of the team's rotation, repeatedly, "
              "until someone answers.")
 

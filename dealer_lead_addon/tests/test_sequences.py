@@ -135,10 +135,15 @@ class TestFollowUpSequences(DealerTextingCommon):
 
     def test_due_step_reaches_the_provider_once(self):
         lead = self._inquiry()
+        with self._frozen(OPEN_NOW):
+            self._run_postcommit()  # the acknowledgement leaves right after the inquiry
+        self.twilio_requests.clear()
         self._run_due(STEP_1_DUE)
-        self._run_postcommit()
+        with self._frozen(STEP_1_DUE):
+            self._run_postcommit()
         self._run_due(STEP_1_DUE)
-        self._run_postcommit()
+        with self._frozen(STEP_1_DUE):
+            self._run_postcommit()
         step = self._follow_up_texts(lead).body
         self.assertEqual(self._twilio_bodies_to(lead.phone_sanitized).count(step), 1)
 

@@ -74,9 +74,10 @@ class TestInboundText(DealerTextingCommon):
         self.assertIn("2024 Civic", lead.description)
 
     def test_new_lead_from_a_text_is_acknowledged_like_any_inquiry(self):
-        inbound = self._receive("Hi, is the 2024 Civic still available?", sender=STRANGER)
-        self.assertEqual(inbound.lead_id.dealer_ack_state, "pending")
-        self._run_postcommit()
+        with self._frozen(OPEN_NOW):
+            inbound = self._receive("Hi, is the 2024 Civic still available?", sender=STRANGER)
+            self.assertEqual(inbound.lead_id.dealer_ack_state, "pending")
+            self._run_postcommit()
         self.assertEqual(inbound.lead_id.dealer_ack_state, "sent")
 
     def test_unknown_toronto_number_is_answered_in_english(self):

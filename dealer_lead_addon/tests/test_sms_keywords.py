@@ -2,6 +2,7 @@ from odoo.tests import tagged
 
 from odoo.addons.dealer_lead_addon.tools.sms_keywords import HELP, START, STOP, classify
 
+from .common_intake import OPEN_NOW
 from .common_texting import CUSTOMER, STRANGER, DealerTextingCommon
 
 STOP_WORDS_EN = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"]
@@ -178,6 +179,7 @@ class TestKeywordHandling(DealerTextingCommon):
         self.env["ir.module.module"]._load_module_terms(["dealer_lead_addon"], ["fr_CA"])
         lead = self.customer_lead.with_context(lang="fr_CA")
         lead.write({"lang_id": self.env.ref("base.lang_en").id, "dealer_ack_state": "pending"})
-        lead._dealer_ack_send()
+        with self._frozen(OPEN_NOW):
+            lead._dealer_ack_send()
         ack = self._texts_to(CUSTOMER).filtered(lambda sms: sms.dealer_purpose == "ack")
         self.assertIn("thanks for your inquiry", ack.body)

@@ -102,8 +102,9 @@ class TestVideoEvents(DealerVideoCommon):
 
     def test_no_answer_schedules_a_call_at_the_time_the_customer_chose(self):
         session = self._session()
-        self._receive(session, "customer_waiting", customer_name="Sophie")
-        self._receive(session, "no_answer", callback_time="2026-11-25T19:30:00Z")
+        with self._frozen(OPEN_NOW):
+            self._receive(session, "customer_waiting", customer_name="Sophie")
+            self._receive(session, "no_answer", callback_time="2026-11-25T19:30:00Z")
         self.assertEqual(session.state, "no_answer")
         self.assertEqual(str(session.callback_at), "2026-11-25 19:30:00")
         activity = self.lead.activity_ids
@@ -115,7 +116,8 @@ class TestVideoEvents(DealerVideoCommon):
     def test_no_answer_without_salesperson_goes_to_after_hours_owner(self):
         lead = self._video_lead(None)
         session = self._session(lead)
-        self._receive(session, "no_answer")
+        with self._frozen(OPEN_NOW):
+            self._receive(session, "no_answer")
         self.assertEqual(lead.activity_ids.user_id, self.night_owner)
 
     # end of the session

@@ -2,8 +2,9 @@ import json
 import time
 import uuid
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, freeze_time, tagged
 
+from odoo.addons.dealer_lead_addon.tests.common_intake import OPEN_NOW
 from odoo.addons.dealer_lead_addon.tests.common_video import (
     GATEWAY,
     SECRET,
@@ -13,6 +14,7 @@ from odoo.addons.dealer_lead_addon.tests.common_video import (
 URL = "/dealer_lead/video/event"
 
 
+@freeze_time(OPEN_NOW)  # the events happen "at" 2026-11-24 15:00 UTC
 @tagged("post_install", "-at_install")
 class TestVideoCallbackHttp(HttpCase):
     """``POST /dealer_lead/video/event`` as the gateway calls it."""

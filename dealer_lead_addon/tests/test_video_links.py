@@ -1,8 +1,9 @@
 import time
 
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import freeze_time, tagged
 
+from odoo.addons.dealer_lead_addon.tests.common_intake import OPEN_NOW
 from odoo.addons.dealer_lead_addon.tests.common_video import (
     SECRET,
     DealerVideoCommon,
@@ -12,6 +13,7 @@ from odoo.addons.dealer_lead_addon.tests.common_video import (
 from odoo.addons.dealer_lead_addon.tools import video_token
 
 
+@freeze_time(OPEN_NOW)
 @tagged("post_install", "-at_install")
 class TestVideoLinks(DealerVideoCommon):
     """Join links minted by Odoo for the gateway (HS256 JWT, contract claims)."""
@@ -105,6 +107,7 @@ class TestVideoLinks(DealerVideoCommon):
 
     # rendering a template mints nothing: see test_guard_video.py
 
+@freeze_time(OPEN_NOW)
 @tagged("post_install", "-at_install")
 class TestVideoCallbackSignature(DealerVideoCommon):
     """The HMAC check of the gateway's callbacks, against an independent computation."""

@@ -28,17 +28,17 @@ class DealerConsentRecord(models.TransientModel):
     kind = fields.Selection(
         [("express", "Gives Consent"), ("withdrawn", "Withdraws Consent")],
         default="express", required=True)
-    phone = fields.Char(string="Phone")
+    phone = fields.Char()
     email = fields.Char(string="E-mail")
     sales = fields.Boolean(string="Sales Follow-up", default=True)
-    service = fields.Boolean(string="Service", default=True)
-    marketing = fields.Boolean(string="Marketing")
+    service = fields.Boolean(default=True)
+    marketing = fields.Boolean()
     lang = fields.Selection([("fr", "French"), ("en", "English")], string="Language",
                             required=True, default="fr")
     source = fields.Char(required=True, default=lambda self: self.env._("In person"),
                          help="How the customer said it: in person, phone call, signed form...")
     consent_text = fields.Text(
-        string="Consent Text", compute="_compute_consent_text", store=True, readonly=False,
+        compute="_compute_consent_text", store=True, readonly=False,
         help="The exact words the customer agreed to; kept in the ledger.")
 
     @api.model
