@@ -26,6 +26,10 @@ OPT_OUT_WORD = re.compile(r"\b(STOP|ARRET|ARRÊT)\b", re.IGNORECASE)
 # purposes never held by quiet hours: alerts to our own staff, and the answers to a customer's
 # STOP/HELP (carrier rules want them at once)
 QUIET_HOURS_EXEMPT = ("staff", "keyword")
+# the documents on which staff talk sales with a customer: a message of another app's document
+# (an invoice, an order, an appointment) that no code of this addon sent is transactional
+# (CASL needs no consent for it; texts still honour STOP)
+SALES_DOCUMENTS = ("crm.lead", "res.partner")
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from odoo.tools import email_normalize_all
 
 from ..tools.video_token import VIDEO_LINK_PLACEHOLDER
 from .dealer_consent import PURPOSES_NEEDING_CONSENT
-from .dealer_outbound import DEALER_PURPOSES, server_send
+from .dealer_outbound import DEALER_PURPOSES, SALES_DOCUMENTS, server_send
 
 # account mails (password reset, invitation, portal access) were asked for by the person: no
 # opt-out list nor consent may stop them. They are about the user record, or about no record
@@ -92,7 +92,10 @@ class MailMail(models.Model):
         - a mass mailing: 'marketing';
         - an account mail (about a user, or a notification about no record: password reset,
           invitation): not checked;
-        - anything else to a customer (composer, chatter, automations): 'sales'.
+        - the message of another app's document (an invoice, an order): transactional, not
+          checked (Odoo's opt-out list is about commercial e-mails);
+        - anything else to a customer (composer, chatter, automations on leads and contacts):
+          'sales'.
         """
         self.ensure_one()
         if not customers:
@@ -103,6 +106,8 @@ class MailMail(models.Model):
             return "marketing"
         if self.model in ACCOUNT_MODELS or (
                 not self.model and self.message_type == "user_notification"):
+            return False
+        if self.model and self.model not in SALES_DOCUMENTS:
             return False
         return "sales"
 

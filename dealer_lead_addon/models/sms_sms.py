@@ -10,7 +10,7 @@ from ..tools.region_timezones import region_timezones
 from ..tools.twilio_api import RETRY_STATE, TWILIO_UNSUBSCRIBED_STATE
 from ..tools.video_token import VIDEO_LINK_PLACEHOLDER
 from .dealer_consent import PURPOSES_NEEDING_CONSENT
-from .dealer_outbound import DEALER_PURPOSES, QUIET_HOURS_EXEMPT, server_send
+from .dealer_outbound import DEALER_PURPOSES, QUIET_HOURS_EXEMPT, SALES_DOCUMENTS, server_send
 
 _logger = logging.getLogger(__name__)
 
@@ -100,10 +100,15 @@ class SmsSms(models.Model):
     def _dealer_default_purpose(self, vals):
         """The purpose of a text no code of this addon created, from where it comes from: a
         mass mailing or a mass text is 'marketing'; a text to an internal user on their own
-        phone is 'staff'; any other text (composer, chatter, automation, RPC) is a 'sales'
+        phone is 'staff'; a text about another app's document (an appointment, an invoice) is
+        'transactional'; any other text (composer, chatter, automation, RPC) is a 'sales'
         text to a customer: it needs consent and waits for the end of quiet hours."""
         if vals.get("mailing_id"):
             return "marketing"
+        # sudo: only the document of the message is read, to tell sales from transactional
+        message = self.env["mail.message"].sudo().browse(vals.get("mail_message_id") or ())
+        if message.model and message.model not in SALES_DOCUMENTS:
+            return "transactional"
         # sudo: whether the recipient is one of our users decides the rules, whoever sends
         partner = self.env["res.partner"].sudo().browse(vals.get("partner_id") or ())
         users = partner.user_ids.filtered(lambda user: not user.share)

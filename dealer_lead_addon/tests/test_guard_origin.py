@@ -62,6 +62,26 @@ class TestGuardTextOrigin(DealerTextingCommon):
                          ("marketing", "dealer_no_consent"))
         self.assertEqual(self._sent_numbers(), [])
 
+    def _appointment(self):
+        return self.env["calendar.event"].create({
+            "name": "Essai routier", "start": datetime(2026, 11, 25, 14, 0),
+            "stop": datetime(2026, 11, 25, 15, 0)})
+
+    def test_text_about_another_apps_document_is_transactional_and_needs_no_consent(self):
+        self._appointment()._message_sms("Rappel : essai routier demain à 9 h",
+                                         sms_numbers=[CUSTOMER], put_in_queue=False)
+        self.assertEqual(self._texts_to(CUSTOMER).dealer_purpose, "transactional")
+        self._run_queues()
+        self.assertEqual(self._sent_numbers(), [CUSTOMER])
+
+    def test_transactional_text_still_honours_stop(self):
+        self.env["phone.blacklist"].sudo().add(CUSTOMER)
+        self._appointment()._message_sms("Rappel : essai routier demain à 9 h",
+                                         sms_numbers=[CUSTOMER], put_in_queue=False)
+        self._run_queues()
+        self.assertEqual(self._texts_to(CUSTOMER).failure_type, "sms_blacklist")
+        self.assertEqual(self._sent_numbers(), [])
+
     def test_mass_mailing_text_is_marketing(self):
         # mass_mailing_sms is not a dependency: its texts carry the mailing's id
         self.assertEqual(self.env["sms.sms"]._dealer_default_purpose(
@@ -129,6 +149,17 @@ class TestGuardMailOrigin(DealerTextingCommon):
             self._run_queues()
         self.assertEqual(self._mails_to(self.customer).state, "cancel")
         self.assertNotSentEmail(self.customer)
+
+    def test_email_about_another_apps_document_needs_no_consent(self):
+        event = self.env["calendar.event"].create({
+            "name": "Essai routier", "start": datetime(2026, 11, 25, 14, 0),
+            "stop": datetime(2026, 11, 25, 15, 0)})
+        with self.mock_mail_gateway():
+            event.message_post(body="Votre rendez-vous est confirmé.",
+                               partner_ids=self.customer.ids, message_type="comment",
+                               subtype_xmlid="mail.mt_comment")
+            self._run_queues()
+        self.assertSentEmail(self.env.user.partner_id, [self.customer])
 
     def test_notification_to_our_own_user_is_not_stopped(self):
         self.env["mail.blacklist"].sudo()._add(self.sales_1.email)
