@@ -28,8 +28,7 @@ MAX_INT_DIGITS = 15
 YEAR_RANGE = (1900, 2100)
 PRICE_MAX = 1e9
 ODOMETER_MAX = 10_000_000
-TEXT_CHARSETS = {"utf-8": "utf-8", "utf8": "utf-8", "us-ascii": "utf-8", "ascii": "utf-8",
-                 "utf-16": "utf-16", "utf-16le": "utf-16-le", "utf-16be": "utf-16-be"}
+TEXT_CHARSETS = {"utf-8", "utf8", "us-ascii", "ascii"}
 
 QUEBEC_AREA_CODES = {"263", "354", "367", "418", "438", "450", "468", "514", "579", "581", "819",
                      "873"}
@@ -275,32 +274,28 @@ def unsupported_media_type(content_type):
 
 
 def decode_body(data, charset=None):
-    """The text of a request body: UTF-8 (a byte-order mark is dropped), or UTF-16 with a
-    byte-order mark or a declared ``charset=utf-16``.
+    """The text of a request body: UTF-8 (a byte-order mark is dropped). Lead providers send
+    UTF-8; a UTF-16 body (byte-order mark or declared charset) or any other charset is
+    refused with a readable reason rather than guessed.
 
     :raise InquiryError: ``unsupported_charset``, ``invalid_encoding`` or ``nul_byte``
     """
     charset = (charset or "").strip().lower()
-    if data.startswith(b"\xef\xbb\xbf"):
-        encoding, data = "utf-8", data[3:]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    elif charset and charset not in TEXT_CHARSETS:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (charset and charset not in TEXT_CHARSETS):
         raise InquiryError("unsupported_charset", _lt(
-            "The charset %(charset)s is not accepted: send UTF-8 (or UTF-16 with a byte-order "
-            "mark)."), charset=charset[:40])
-    else:
-        encoding = TEXT_CHARSETS.get(charset, "utf-8")
+            "The body is not UTF-8 (%(charset)s): send the inquiry encoded in UTF-8."),
+            charset=(charset or "UTF-16")[:40])
+    data = data.removeprefix(b"\xef\xbb\xbf")
     try:
-        text = data.decode(encoding)
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise InquiryError("invalid_encoding", _lt(
-            "The body is not valid %(encoding)s (byte %(position)s): send UTF-8, or UTF-16 with "
-            "a byte-order mark."), encoding=encoding.upper(), position=error.start) from None
+            "The body is not valid UTF-8 (byte %(position)s): send the inquiry encoded in "
+            "UTF-8."), position=error.start) from None
     if "\x00" in text:
         raise InquiryError("nul_byte", _lt(
-            "The body contains a NUL character (position %(position)s): it is not text. A "
-            "UTF-16 body needs a byte-order mark."), position=text.index("\x00"))
+            "The body contains a NUL character (position %(position)s): it is not UTF-8 "
+            "text."), position=text.index("\x00"))
     return text
 
 
