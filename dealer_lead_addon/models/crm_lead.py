@@ -1,9 +1,11 @@
 import logging
+from datetime import timedelta
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 from odoo.http import request
 
+from ..tools.concurrency import CONCURRENCY_ERRORS
 from ..tools.video_token import VIDEO_LINK_PLACEHOLDER
 from .dealer_response_clock import CHANNELS
 
@@ -17,6 +19,8 @@ MANUAL_PATHS = {f"/web/dataset/call_kw/crm.lead/{method}"
 # leads acknowledged per run of the acknowledgement cron (small: their texts leave sooner)
 ACK_BATCH_SIZE = 20
 ACK_CRON = "dealer_lead_addon.ir_cron_dealer_pending_acks"
+# a run that met a lead changed by another worker tries again this soon
+ACK_RETRY_SECONDS = 2
 # what happened to the acknowledgement on one channel (text or e-mail)
 ACK_CHANNEL_STATES = [
     ("queued", "Queued"), ("sent", "Sent"), ("delivered", "Delivered"),
@@ -232,10 +236,23 @@ class CrmLead(models.Model):
         acknowledged by another worker are skipped (``SKIP LOCKED``)."""
         domain = [("dealer_ack_state", "=", "pending")]
         due = self.search(domain, order="id", limit=batch_size)
-        leads = due.try_lock_for_update()
+        try:
+            with self.env.cr.savepoint():
+                leads = due.try_lock_for_update()
+        except CONCURRENCY_ERRORS:
+            # a lead changed after this run's snapshot (a repeat inquiry was attached to it):
+            # a new run sees it; in a moment, not at the next interval (speed to lead)
+            self._dealer_acknowledge_soon()
+            return
         leads._dealer_acknowledge_and_alert()
         self.env["ir.cron"]._commit_progress(len(leads), remaining=self.search_count(
             domain) if len(due) == batch_size else 0)
+
+    @api.model
+    def _dealer_acknowledge_soon(self):
+        # sudo: whoever meets the conflict wakes the acknowledgement cron
+        self.env.ref(ACK_CRON).sudo()._trigger(
+            at=fields.Datetime.now() + timedelta(seconds=ACK_RETRY_SECONDS))
 
     @api.model
     def _dealer_route_facts(self, source=None, condition=False, make=False, company=None,

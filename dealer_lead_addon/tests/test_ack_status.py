@@ -1,8 +1,11 @@
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
+from psycopg2 import errors
+
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.base.models.ir_cron import IrCron
 from odoo.addons.sms_twilio.tools.sms_twilio import get_twilio_status_callback_url
 
 from .common_send_queue import T0, DealerSendQueueCommon
@@ -59,6 +62,19 @@ class TestAcknowledgementStatus(DealerSendQueueCommon, HttpCase):
         self.assertEqual(lead.dealer_ack_sent_at, T0 + timedelta(seconds=2))
         self._report(lead, "delivered")
         self.assertEqual(lead.dealer_ack_state, "delivered")
+
+    def test_lead_changed_by_another_worker_is_acknowledged_by_the_next_run(self):
+        lead = self._new_lead()
+        Lead = type(self.env["crm.lead"])
+        # the lock meets a lead a repeat inquiry updated after this run's snapshot
+        with patch.object(Lead, "try_lock_for_update", side_effect=errors.SerializationFailure), \
+                patch.object(IrCron, "_trigger", autospec=True) as trigger:
+            self._acknowledge()
+        self.assertEqual(lead.dealer_ack_state, "pending", "nothing written by the failed run")
+        self.assertEqual(trigger.call_args.kwargs["at"], T0 + timedelta(seconds=2),
+                         "the next run comes in two seconds, not at the next interval")
+        self._acknowledge(T0 + timedelta(seconds=2))
+        self.assertEqual(lead.dealer_ack_state, "queued")
 
     def test_late_sent_report_does_not_take_delivered_back(self):
         lead = self._new_lead()
