@@ -131,10 +131,10 @@ class DealerRawInboxMixin(models.AbstractModel):
     @api.model
     def _dealer_inbox_reprocess(self, records):
         for record in records:
+            record.attempt_count += 1  # counted even when the attempt is rolled back
             try:
                 with self.env.cr.savepoint():
-                    record.write({"state": "received", "reason": False, "reason_code": False,
-                                  "attempt_count": record.attempt_count + 1})
+                    record.write({"state": "received", "reason": False, "reason_code": False})
                     record._dealer_inbox_process()
             except CONCURRENCY_ERRORS:
                 raise
