@@ -24,6 +24,7 @@
         "views/dealer_lead_menus.xml",
         "security/dealer_intake_security.xml",
         "data/dealer_intake_data.xml",
+        "data/dealer_raw_inbox_data.xml",
         "data/sms_template_data.xml",
         "data/mail_template_data.xml",
         "views/dealer_lead_intake_views.xml",

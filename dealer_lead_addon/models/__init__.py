@@ -8,6 +8,7 @@ from . import resource_calendar
 from . import res_config_settings
 from . import sms_sms
 from . import crm_team_member
+from . import dealer_raw_inbox_mixin
 from . import dealer_lead_intake
 from . import dealer_lead_source
 from . import dealer_lead_vehicle

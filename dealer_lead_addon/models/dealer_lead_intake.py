@@ -3,7 +3,6 @@ import email.policy
 import hashlib
 import json
 import logging
-from datetime import timedelta
 
 from psycopg2 import errors
 
@@ -17,17 +16,6 @@ from ..tools import inquiry as inquiry_tools
 from ..tools.concurrency import CONCURRENCY_ERRORS, read_committed_cursor
 
 _logger = logging.getLogger(__name__)
-
-INTAKE_STATES = [
-    ("received", "Received"),
-    ("quarantined", "Quarantined"),
-    ("attached", "Attached to Lead"),
-    ("created", "Lead Created"),
-]
-
-
-# quarantine alerts: at most one per source in this window
-QUARANTINE_ALERT_WINDOW = timedelta(hours=1)
 
 
 class IntakeRefused(Exception):
@@ -64,7 +52,7 @@ class DealerLeadIntake(models.Model):
 
     _name = "dealer.lead.intake"
     _description = "Lead Intake"
-    _inherit = "mail.thread"
+    _inherit = "dealer.raw.inbox.mixin"
     _order = "id desc"
     _rec_name = "name"
 
@@ -73,16 +61,8 @@ class DealerLeadIntake(models.Model):
         [("email", "E-mail"), ("http", "HTTP API"), ("web", "Website Form"),
          ("manual", "Manual"), ("sms", "Text Message")], required=True, readonly=True)
     state = fields.Selection(
-        INTAKE_STATES, required=True, default="received", readonly=True, index=True)
-    reason = fields.Text(readonly=True, help="Why the inquiry is quarantined.")
-    reason_code = fields.Char(
-        readonly=True, index="btree_not_null",
-        help="Stable code of the quarantine reason (e.g. no_contact, payload_too_large, "
-             "internal); the HTTP API answers with a status mapped from it.")
-    alerted_at = fields.Datetime(
-        string="Managers Alerted At", readonly=True,
-        help="When the managers were told about this quarantined inquiry (once per source "
-             "and hour).")
+        selection_add=[("attached", "Attached to Lead"), ("created", "Lead Created")],
+        ondelete={"attached": "set default", "created": "set default"})
     raw_truncated = fields.Boolean(
         string="Body Cut at the Limit", readonly=True,
         help="The request body was larger than the limit: only its beginning is kept.")
@@ -110,7 +90,6 @@ class DealerLeadIntake(models.Model):
     field_origin = fields.Json(
         string="Field Origin", readonly=True, help="Where each lead field came from.")
     extras = fields.Json(readonly=True, help="Tags the parser does not map, kept as received.")
-    received_at = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
 
     _provider_lead_uniq = models.UniqueIndex(
         "(source_id, provider_lead_id) WHERE provider_lead_id IS NOT NULL",
@@ -146,7 +125,15 @@ class DealerLeadIntake(models.Model):
             "payload": self._dealer_email_payload(msg_dict),
             "content_type": "message/rfc822",
             "custom_values": custom_values or {},
-        }, msg_dict=msg_dict)
+        }, process=False)
+        try:
+            intake._dealer_process(msg_dict=msg_dict)
+        except CONCURRENCY_ERRORS:
+            if not self.env.context.get("fetchmail_cron_running"):
+                raise  # a request: Odoo retries it
+            # fetchmail rolls back and never fetches a failed e-mail again: keep it received
+            # (its processing was rolled back to its savepoint), processed by the cron later
+            _logger.info("Lead intake %s: concurrent inquiry, processed later", intake.id)
         return intake.lead_id or intake
 
     @api.model
@@ -192,7 +179,7 @@ class DealerLeadIntake(models.Model):
         elif content_type not in inquiry_tools.ACCEPTED_TYPES:
             refusal = inquiry_tools.unsupported_media_type(content_type)
         if refusal:
-            intake._dealer_quarantine(intake._dealer_refusal_message(refusal), code=refusal.code)
+            intake._dealer_inbox_quarantine(refusal.code, intake._dealer_refusal_message(refusal))
             return intake, "quarantined"
         return intake, intake._dealer_process()
 
@@ -264,14 +251,10 @@ class DealerLeadIntake(models.Model):
             Member._dealer_give_back_turns_since(turns)
             if error.payload:
                 self.payload = error.payload
-            self._dealer_quarantine(str(error), code=error.code)
-        except Exception:  # nothing may be lost: keep it visible, the details in the log
-            _logger.exception("Lead intake %s failed", self.id)
+            self._dealer_inbox_quarantine(error.code, str(error))
+        except Exception:  # noqa: BLE001 nothing may be lost: keep it visible
             Member._dealer_give_back_turns_since(turns)
-            self._dealer_quarantine(self.env._(
-                "An unexpected error stopped the processing of this inquiry; the details are "
-                "in the server log. Retry it, or tell your administrator if it fails again."),
-                code="internal")
+            self._dealer_inbox_internal_error()
         return "quarantined"
 
     def _dealer_run(self, msg_dict=None):
@@ -710,46 +693,21 @@ class DealerLeadIntake(models.Model):
         return {"email_from": self.email_from, "message_id": self.message_ref,
                 "body": plaintext2html(self.payload or ""), "subject": self.name}
 
-    def _dealer_quarantine(self, reason, code="invalid"):
-        self.write({"state": "quarantined", "reason": reason, "reason_code": code})
-        if self.channel == "web" and self.lead_id.active:
+    # ------------------------------------------------------------
+    # Raw inbox
+    # ------------------------------------------------------------
+
+    def _dealer_inbox_process(self):
+        self._dealer_process()
+
+    def _dealer_inbox_source_domain(self):
+        return [*super()._dealer_inbox_source_domain(), ("source_id", "=", self.source_id.id)]
+
+    def _dealer_inbox_quarantine(self, code, reason):
+        super()._dealer_inbox_quarantine(code, reason)
+        for intake in self.filtered(lambda i: i.channel == "web" and i.lead_id.active):
             # the form's lead is not a lead until the inquiry is fixed and retried
-            self.lead_id.with_context(dealer_intake_skip=True).write({"active": False})
-        self._dealer_alert_managers()
-
-    def _dealer_alert_managers(self):
-        """Tell the managers (Odoo inbox) that inquiries need a human: once per source and
-        hour, not once per inquiry (a broken feed quarantines every inquiry it sends)."""
-        now = fields.Datetime.now()
-        if self.search_count([
-            ("id", "!=", self.id), ("source_id", "=", self.source_id.id),
-            ("company_id", "=", self.company_id.id),
-            ("alerted_at", ">", now - QUARANTINE_ALERT_WINDOW),
-        ], limit=1):
-            return
-        managers = self.env["dealer.lead.source"]._dealer_lead_managers(self.company_id)
-        if not managers:
-            return
-        self.alerted_at = now
-        # sudo: the gateway or an API caller may not be allowed to notify managers
-        self.sudo().message_post(
-            body=self.env._(
-                "Inquiry %(name)s could not become a lead: %(reason)s (Further inquiries of "
-                "this source quarantined within the hour are not announced one by one: see "
-                "Lead Response > Quarantine.)", name=self.name, reason=self.reason),
-            partner_ids=managers.partner_id.ids,
-            message_type="notification",
-            subtype_xmlid="mail.mt_note",
-        )
-
-    def action_retry(self):
-        """Run the pipeline again on quarantined intakes (after their payload or the source
-        was fixed), each in its own savepoint: one failing does not stop the others."""
-        for intake in self.filtered(lambda i: i.state == "quarantined"):
-            with self.env.cr.savepoint():
-                intake.write({"state": "received", "reason": False, "reason_code": False})
-                intake._dealer_process()
-        return True
+            intake.lead_id.with_context(dealer_intake_skip=True).write({"active": False})
 
     def action_open_lead(self):
         self.ensure_one()

@@ -1,5 +1,4 @@
 import json
-import logging
 
 from psycopg2 import IntegrityError
 
@@ -7,8 +6,6 @@ from odoo import api, fields, models
 
 from ..tools import sms_keywords
 from ..tools.concurrency import CONCURRENCY_ERRORS
-
-_logger = logging.getLogger(__name__)
 
 
 class DealerSmsInbound(models.Model):
@@ -23,7 +20,7 @@ class DealerSmsInbound(models.Model):
 
     _name = "dealer.sms.inbound"
     _description = "Inbound Text"
-    _inherit = "mail.thread"
+    _inherit = "dealer.raw.inbox.mixin"
     _order = "id desc"
     _rec_name = "message_sid"
 
@@ -34,20 +31,15 @@ class DealerSmsInbound(models.Model):
     body = fields.Text(readonly=True)
     media_urls = fields.Text(string="Media", readonly=True, help="One link per line.")
     raw_params = fields.Json(string="Raw Request", readonly=True)
-    received_at = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
     company_id = fields.Many2one(
         "res.company", required=True, readonly=True, default=lambda self: self.env.company)
-    state = fields.Selection([
-        ("received", "Received"),
-        ("posted", "Posted"),
-        ("keyword", "Keyword"),
-        ("lead", "New Lead"),
-        ("staff", "From Staff"),
-        ("quarantined", "Quarantined"),
-    ], required=True, default="received", readonly=True, index=True)
+    state = fields.Selection(
+        selection_add=[("posted", "Posted"), ("keyword", "Keyword"), ("lead", "New Lead"),
+                       ("staff", "From Staff")],
+        ondelete={"posted": "set default", "keyword": "set default", "lead": "set default",
+                  "staff": "set default"})
     keyword = fields.Selection(
         [("stop", "Opt-out"), ("start", "Opt-in"), ("help", "Help")], readonly=True)
-    reason = fields.Text(readonly=True)
     lead_id = fields.Many2one("crm.lead", string="Lead", readonly=True, index="btree_not_null")
     partner_id = fields.Many2one("res.partner", string="Contact", readonly=True)
     intake_id = fields.Many2one("dealer.lead.intake", string="Intake", readonly=True)
@@ -132,24 +124,20 @@ class DealerSmsInbound(models.Model):
     # ------------------------------------------------------------
 
     def _dealer_process(self):
-        """keyword -> post on the customer's lead or contact -> or a new lead; never raises."""
+        """keyword -> post on the customer's lead or contact -> or a new lead; never raises
+        but for concurrency errors (Odoo retries the whole webhook request)."""
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
                 self._dealer_obey_keyword()
                 self._dealer_route_text()
         except CONCURRENCY_ERRORS:
-            raise  # retried by Odoo with the whole webhook request, never quarantined
-        except Exception as error:  # nothing may be lost: keep it visible
-            _logger.exception("Inbound text %s failed", self.message_sid)
-            self.write({"state": "quarantined", "reason": self.env._(
-                "Unexpected error while processing: %(error)s", error=error)})
+            raise
+        except Exception:  # noqa: BLE001 nothing may be lost: keep it visible
+            self._dealer_inbox_internal_error()
 
-    def action_retry(self):
-        for inbound in self.filtered(lambda i: i.state == "quarantined"):
-            inbound.write({"state": "received", "reason": False})
-            inbound._dealer_process()
-        return True
+    def _dealer_inbox_process(self):
+        self._dealer_process()
 
     def _dealer_find_lead(self):
         """The customer's most recent open lead with this number."""
@@ -273,20 +261,18 @@ class DealerSmsInbound(models.Model):
         payload = {"from": self.from_number, "body": self.body,
                    "media": [url for url in (self.media_urls or "").split("\n") if url]}
         team = self._dealer_twilio_number(self._dealer_e164(self.to_number)).dealer_team_id
-        # sudo: intake records are system records, created by every channel's gateway user
-        Intake = self.env["dealer.lead.intake"].sudo().with_context(
-            mail_create_nolog=True, mail_create_nosubscribe=True)
-        intake = Intake.create({
-            "channel": "sms",
+        intake, _outcome = self.env["dealer.lead.intake"]._dealer_receive("sms", {
             "company_id": self.company_id.id,
             "raw_payload": json.dumps(self.raw_params, ensure_ascii=False),
             "payload": json.dumps(payload, ensure_ascii=False),
             "content_type": "application/x-www-form-urlencoded",
             "custom_values": {"team_id": team.id} if team else {},
         })
-        intake._dealer_process()
-        self.write({"state": "lead" if intake.lead_id else "quarantined",
-                    "intake_id": intake.id, "lead_id": intake.lead_id.id,
-                    "reason": intake.reason if not intake.lead_id else False})
-        if intake.lead_id:
-            self._dealer_post_on(intake.lead_id, intake.lead_id.user_id)
+        self.write({"intake_id": intake.id, "lead_id": intake.lead_id.id})
+        if not intake.lead_id:
+            # the intake is quarantined (and its managers alerted): fixed and retried there
+            self.write({"state": "quarantined", "reason_code": intake.reason_code,
+                        "reason": intake.reason})
+            return
+        self.state = "lead"
+        self._dealer_post_on(intake.lead_id, intake.lead_id.user_id)

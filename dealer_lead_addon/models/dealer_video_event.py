@@ -1,13 +1,12 @@
 import base64
 import binascii
 import json
-import logging
 
 from psycopg2 import IntegrityError
 
 from odoo import api, fields, models
 
-_logger = logging.getLogger(__name__)
+from ..tools.concurrency import CONCURRENCY_ERRORS
 
 OUTCOMES = ("completed", "no_answer", "customer_left", "advisor_left", "failed")
 
@@ -26,6 +25,7 @@ class DealerVideoEvent(models.Model):
 
     _name = "dealer.video.event"
     _description = "Live Video Gateway Event"
+    _inherit = "dealer.raw.inbox.mixin"
     _order = "id desc"
     _rec_name = "event_type"
 
@@ -36,15 +36,10 @@ class DealerVideoEvent(models.Model):
                                  index="btree_not_null", ondelete="set null")
     lead_id = fields.Many2one(related="session_id.lead_id", string="Lead")
     raw_body = fields.Text(string="Raw Body", readonly=True)
-    state = fields.Selection([
-        ("received", "Received"),
-        ("done", "Processed"),
-        ("ignored", "Ignored"),
-        ("rejected", "Rejected"),
-        ("failed", "Failed"),
-    ], default="received", required=True, readonly=True, index=True)
-    note = fields.Char(readonly=True)
-    attempt_count = fields.Integer(string="Deliveries", default=1, readonly=True)
+    state = fields.Selection(
+        selection_add=[("done", "Processed"), ("ignored", "Ignored")],
+        ondelete={"done": "set default", "ignored": "set default"})
+    attempt_count = fields.Integer(string="Deliveries")
 
     _event_id_uniq = models.Constraint(
         "UNIQUE(event_id)", "A gateway event is stored once per event id.")
@@ -69,10 +64,10 @@ class DealerVideoEvent(models.Model):
         if not isinstance(event_id, str) or not 0 < len(event_id) <= 128:
             event_id = None
         event = self.search([("event_id", "=", event_id)], limit=1) if event_id else self
-        if event and event.state != "failed":
+        if event and not event._dealer_failed():
             event.attempt_count += 1
-            if event.state == "rejected":
-                return 400, {"error": event.note}
+            if event.state == "quarantined":
+                return 400, {"error": event.reason}
             return 200, {"ok": True, "duplicate": True}
         if event:
             event.write({"attempt_count": event.attempt_count + 1, "raw_body": text})
@@ -94,26 +89,33 @@ class DealerVideoEvent(models.Model):
             "raw_body": text,
         }
 
+    def _dealer_failed(self):
+        """Quarantined by an error of ours (not by the gateway's body): a redelivery is
+        processed again."""
+        return self.state == "quarantined" and self.reason_code == "internal"
+
     def _dealer_process(self, data):
         self.ensure_one()
         try:
             session, handler, args = self._dealer_parse(data)
         except MalformedEvent as error:
-            self.write({"state": "rejected", "note": str(error)})
+            # the gateway's contract reason, in English like the rest of the protocol
+            self._dealer_inbox_quarantine("malformed", str(error))
             return 400, {"error": str(error)}
         if handler is None:
-            self.write({"state": "ignored", "note": self.env._("unknown event type")})
+            self.write({"state": "ignored", "reason": self.env._("unknown event type")})
             return 200, {"ok": True, "ignored": True}
         self.session_id = session
         try:
             with self.env.cr.savepoint():
                 changed = handler(*args)
-        except Exception as error:
-            _logger.exception("Video gateway event %s failed", self.event_id)
-            self.write({"state": "failed", "note": str(error)[:250] or type(error).__name__})
+        except CONCURRENCY_ERRORS:
+            raise
+        except Exception:  # noqa: BLE001 kept, and the gateway retries
+            self._dealer_inbox_internal_error()
             return 500, {"error": "processing failed, retry later"}
-        self.write({"state": "done" if changed else "ignored",
-                    "note": False if changed else self.env._("no change (late or repeated)")})
+        self.write({"state": "done" if changed else "ignored", "reason_code": False,
+                    "reason": False if changed else self.env._("no change (late or repeated)")})
         if changed and self.event_type == "session_ended" and session.recording_id:
             self._dealer_compact_recording(data, session.recording_id)
         return 200, {"ok": True}
@@ -227,11 +229,9 @@ class DealerVideoEvent(models.Model):
     # Actions
     # ------------------------------------------------------------
 
-    def action_retry(self):
-        """Process a failed event again (after fixing what made it fail)."""
-        for event in self.filtered(lambda e: e.state == "failed"):
-            try:
-                data = json.loads(event.raw_body)
-            except ValueError:
-                data = None
-            event._dealer_process(data)
+    def _dealer_inbox_process(self):
+        try:
+            data = json.loads(self.raw_body or "")
+        except ValueError:
+            data = None
+        self._dealer_process(data)

@@ -12,6 +12,7 @@ from . import test_sla_response
 from . import test_sla_dashboard
 from . import test_video_links
 from . import test_video_events
+from . import test_raw_inbox
 from . import test_video_http
 from . import test_sms_webhook_http
 from . import test_sms_keywords

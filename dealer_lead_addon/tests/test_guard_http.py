@@ -60,7 +60,7 @@ class TestGuardVideoCallbackRefusals(DealerVideoCommon, HttpCase):
         self.assertEqual(self._post("-1").status_code, 400)
 
     @mute_logger("odoo.addons.dealer_lead_addon.controllers.video",
-                 "odoo.addons.dealer_lead_addon.models.dealer_video_event")
+                 "odoo.addons.dealer_lead_addon.models.dealer_raw_inbox_mixin")
     def test_an_event_date_out_of_range_is_a_400(self):
         session = self._session()
         body = json.dumps({"event_id": "e-range", "event": "no_answer", "room": session.room,

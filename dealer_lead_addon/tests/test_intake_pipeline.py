@@ -16,7 +16,7 @@ from ..tools import concurrency
 from ..tools import inquiry as inquiry_tools
 from .common_intake import OPEN_NOW, DealerIntakeCommon
 
-INTAKE_LOGGER = "odoo.addons.dealer_lead_addon.models.dealer_lead_intake"
+INTAKE_LOGGER = "odoo.addons.dealer_lead_addon.models.dealer_raw_inbox_mixin"
 
 
 def inquiry_json(provider_id="P-1", phone="514-555-0123", email="ana@example.com", **extra):

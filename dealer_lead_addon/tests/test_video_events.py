@@ -198,7 +198,7 @@ class TestVideoEvents(DealerVideoCommon):
         status, answer = self.env["dealer.video.event"]._dealer_receive(body)
         self.assertEqual((status, answer), (400, {"error": "unknown room"}))
         event = self.env["dealer.video.event"].search([("event_id", "=", "evt-x")])
-        self.assertEqual(event.state, "rejected")
+        self.assertEqual((event.state, event.reason_code), ("quarantined", "malformed"))
 
     def test_event_for_another_lead_is_rejected(self):
         session = self._session()
@@ -214,7 +214,7 @@ class TestVideoEvents(DealerVideoCommon):
         self.assertEqual(status, 400)
         self.assertIn("error", answer)
         event = self.env["dealer.video.event"].search([], limit=1)
-        self.assertEqual((event.state, event.raw_body), ("rejected", "{not json"))
+        self.assertEqual((event.state, event.raw_body), ("quarantined", "{not json"))
 
     def test_bad_outcome_is_rejected(self):
         session = self._session()
@@ -231,7 +231,7 @@ class TestVideoEvents(DealerVideoCommon):
                                             advisor_id=self.sales_1.id)
         self.assertEqual(status, 500)
         event = self.env["dealer.video.event"].search([("event_id", "=", "evt-2")])
-        self.assertEqual((event.state, event.note), ("failed", "database hiccup"))
+        self.assertEqual((event.state, event.reason_code), ("quarantined", "internal"))
         self.assertFalse(session.advisor_id)
         status, _answer = self._receive(session, "advisor_joined", event_id="evt-2",
                                         advisor_id=self.sales_1.id)

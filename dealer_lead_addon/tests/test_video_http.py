@@ -77,7 +77,7 @@ class TestVideoCallbackHttp(HttpCase):
         self.assertEqual(response.status_code, 400)
         self.assertEqual(response.json(), {"error": "missing room"})
         event = self.env["dealer.video.event"].search([("event_id", "=", "evt-bad")])
-        self.assertEqual(event.state, "rejected", "kept, visible")
+        self.assertEqual(event.state, "quarantined", "kept, visible")
 
     def test_replayed_event_is_answered_200_and_changes_nothing(self):
         body = self._body(event_id="evt-replay")
