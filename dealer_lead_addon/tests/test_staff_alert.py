@@ -1,0 +1,109 @@
+from odoo.tests import tagged
+from odoo.tools import LazyTranslate
+
+from .common_texting import DealerTextingCommon
+
+_lt = LazyTranslate(__name__)
+
+ALERT_MOBILE = "+15145550101"  # Marc's alert mobile (DealerIntakeCommon)
+CONTACT_PHONE = "+15145550111"  # the phone on Marc's contact, never texted an alert
+
+
+@tagged("post_install", "-at_install")
+class TestStaffAlert(DealerTextingCommon):
+    """``dealer.staff.alert._alert``: our people read alerts in Odoo's inbox, in their own
+    language, and on their alert mobile only."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Alert = cls.env["dealer.staff.alert"]
+        cls.lead = cls.customer_lead
+        cls.sales_1.partner_id.phone = CONTACT_PHONE
+
+    def setUp(self):
+        super().setUp()
+        # the lead's assignment notified Marc already
+        self.last_message = self.env["mail.message"].sudo().search([], order="id desc", limit=1)
+
+    def _notifications(self, user):
+        """The notifications ``user`` received since the test began."""
+        return self.env["mail.notification"].sudo().search([
+            ("res_partner_id", "=", user.partner_id.id),
+            ("mail_message_id", ">", self.last_message.id),
+            ("mail_message_id.model", "=", "crm.lead"),
+            ("mail_message_id.res_id", "=", self.lead.id),
+            ("mail_message_id.message_type", "=", "user_notification")])
+
+    def _staff_texts(self):
+        return self.env["sms.sms"].sudo().search([("dealer_purpose", "=", "staff")])
+
+    def test_user_who_prefers_emails_is_alerted_in_the_inbox(self):
+        self.sales_1.notification_type = "email"
+        self.Alert._alert(self.lead, self.sales_1, _lt("Lead for you: %(customer)s",
+                                                       customer="Sophie"))
+        notification = self._notifications(self.sales_1)
+        self.assertEqual(notification.mapped("notification_type"), ["inbox"])
+        self.assertFalse(self.env["mail.mail"].sudo().search(
+            [("recipient_ids", "in", self.sales_1.partner_id.ids)]), "no e-mail instead")
+
+    def test_the_contact_phone_is_never_texted(self):
+        self.Alert._alert(self.lead, self.sales_1, _lt("Lead for you: %(customer)s",
+                                                       customer="Sophie"))
+        self.assertFalse(self._texts_to(CONTACT_PHONE))
+        self.assertFalse(self.env["mail.notification"].sudo().search([
+            ("res_partner_id", "=", self.sales_1.partner_id.id),
+            ("notification_type", "=", "sms")]))
+
+    def test_alert_mobile_is_texted(self):
+        self.Alert._alert(self.lead, self.sales_1, _lt("Lead for you: %(customer)s",
+                                                       customer="Sophie"))
+        texts = self._staff_texts()
+        self.assertEqual(texts.mapped("number"), [ALERT_MOBILE])
+        self.assertEqual(texts.body, "Lead for you: Sophie")
+
+    def test_user_without_alert_mobile_is_not_texted(self):
+        self.sales_1.dealer_alert_mobile = False
+        self.Alert._alert(self.lead, self.sales_1, _lt("Lead for you: %(customer)s",
+                                                       customer="Sophie"))
+        self.assertFalse(self._staff_texts())
+        self.assertEqual(len(self._notifications(self.sales_1)), 1)
+
+    def test_note_says_the_alert_stayed_in_odoo_without_alert_mobile(self):
+        self.sales_1.dealer_alert_mobile = False
+        self.Alert._alert(self.lead, self.sales_1, _lt("Lead for you: %(customer)s",
+                                                       customer="Sophie"))
+        self.assertIn("Alert to Marc Gagnon in Odoo only (no alert mobile): Lead for you: "
+                      "Sophie", self.lead.message_ids[0].body)
+
+    def test_alert_not_meant_to_be_texted_is_not(self):
+        self.Alert._alert(self.lead, self.sales_1, _lt("Lead for you: %(customer)s",
+                                                       customer="Sophie"), text=False)
+        self.assertFalse(self._staff_texts())
+        self.assertEqual(len(self._notifications(self.sales_1)), 1)
+
+    def test_each_user_reads_the_alert_in_their_language(self):
+        self.env["ir.module.module"]._load_module_terms(["dealer_lead_addon"], ["fr_CA"])
+        self.sales_1.lang = "fr_CA"
+        self.Alert._alert(self.lead, self.sales_1 | self.sales_2, _lt(
+            "Lead for you: %(customer)s", customer="Sophie"))
+        bodies = {text.number: text.body for text in self._staff_texts()}
+        self.assertEqual(bodies, {ALERT_MOBILE: "Piste pour vous : Sophie",
+                                  "+15145550102": "Lead for you: Sophie"})
+        self.assertIn("Piste pour vous : Sophie",
+                      self._notifications(self.sales_1).mail_message_id.body)
+
+    def test_activity_is_scheduled_and_told_in_the_inbox_only(self):
+        self.sales_1.notification_type = "email"
+        self.Alert._alert(self.lead, self.sales_1, _lt("Lead for you: %(customer)s",
+                                                       customer="Sophie"),
+                          activity=_lt("Answer this lead (SLA)"))
+        activity = self.lead.activity_ids.filtered(lambda a: a.user_id == self.sales_1)
+        self.assertEqual(activity.summary, "Answer this lead (SLA)")
+        self.assertIn("Lead for you: Sophie", str(activity.note))
+        self.assertEqual(self._notifications(self.sales_1).mapped("notification_type"),
+                         ["inbox"])
+        self.assertFalse(self.env["mail.mail"].sudo().search(
+            [("recipient_ids", "in", self.sales_1.partner_id.ids)]),
+            "no activity assignment e-mail")
+
