@@ -1,6 +1,10 @@
+from contextlib import contextmanager
+from unittest.mock import patch
+
 from odoo.tests import tagged
 from odoo.tools import LazyTranslate
 
+from .common_intake import OPEN_NOW
 from .common_texting import DealerTextingCommon
 
 _lt = LazyTranslate(__name__)
@@ -107,3 +111,75 @@ class TestStaffAlert(DealerTextingCommon):
             [("recipient_ids", "in", self.sales_1.partner_id.ids)]),
             "no activity assignment e-mail")
 
+
+@tagged("post_install", "-at_install")
+class TestStaffAlertCallers(DealerTextingCommon):
+    """Every staff alert of the addon goes through ``dealer.staff.alert._alert``."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.lead = cls.customer_lead
+        cls.env["dealer.sla.policy"].create({
+            "name": "Web leads", "team_id": cls.team.id, "first_response_minutes": 10,
+            "message_response_minutes": 5, "prewarn_minutes": 3, "escalation_minutes": 10})
+        icp = cls.env["ir.config_parameter"].sudo()
+        icp.set_param("dealer_lead_addon.video_gateway_url", "https://video.example/")
+        icp.set_param("dealer_lead_addon.video_secret", "s" * 32)
+
+    @contextmanager
+    def _alerts(self):
+        """The calls made to the one alert method (which still runs)."""
+        calls = []
+        Alert = type(self.env["dealer.staff.alert"])
+        alert = Alert._alert
+
+        def record(this, record, users, body, **kwargs):
+            calls.append((record, users, str(body._translate("en_US"))))
+            return alert(this, record, users, body, **kwargs)
+
+        with patch.object(Alert, "_alert", record):
+            yield calls
+        self.assertTrue(calls, "no staff alert")
+
+    def test_new_lead(self):
+        with self._alerts() as calls:
+            self.lead._dealer_alert_salesperson()
+        self.assertEqual(calls[0][1], self.sales_1)
+        self.assertTrue(calls[0][2].startswith("New lead: Sophie Tremblay"), calls)
+
+    def test_repeat_inquiry(self):
+        with self._alerts() as calls:
+            self.lead._dealer_alert_salesperson(duplicate=True)
+        self.assertTrue(calls[0][2].startswith("Repeat inquiry from Sophie Tremblay"), calls)
+
+    def test_sla_step(self):
+        with self._frozen(OPEN_NOW):
+            self.lead._dealer_sla_start()
+        clock = self.lead.dealer_sla_clock_ids
+        with self._alerts() as calls, self._frozen(clock.deadline):
+            clock._dealer_step_salesperson(clock.deadline)
+        self.assertEqual(calls[0][1], self.sales_1)
+        self.assertTrue(calls[0][2].startswith("Overdue: Sophie Tremblay"), calls)
+
+    def test_customer_text(self):
+        with self._alerts() as calls:
+            self._receive("Est-elle encore disponible?")
+        self.assertEqual(calls[0][1], self.sales_1)
+        self.assertEqual(calls[0][2], "Text from Sophie Tremblay: Est-elle encore disponible?")
+
+    def test_video_ring(self):
+        self.lead._dealer_video_mint_customer_url()
+        session = self.lead.dealer_video_session_ids[:1]
+        with self._alerts() as calls:
+            session._dealer_ring(self.sales_2)
+        self.assertEqual(calls[0][1], self.sales_2)
+        self.assertIn("is waiting for you on live video", calls[0][2])
+
+    def test_failed_text(self):
+        sms = self.env["dealer.outbound"]._send_sms(
+            self.lead, "Bonjour", purpose="service", number=self.lead.phone)
+        with self._alerts() as calls:
+            sms._update_sms_state_and_trackers("error", failure_type="sms_server")
+        self.assertEqual(calls[0][1], self.sales_1)
+        self.assertIn("could not be sent", calls[0][2])
