@@ -1,6 +1,7 @@
 from . import crm_lead
 from . import crm_team
 from . import dealer_outbound
+from . import dealer_staff_alert
 from . import mail_mail
 from . import mail_notification
 from . import res_company

@@ -4,10 +4,13 @@ from datetime import timedelta
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 from odoo.http import request
+from odoo.tools import LazyTranslate
 
 from ..tools.concurrency import CONCURRENCY_ERRORS
 from ..tools.video_token import VIDEO_LINK_PLACEHOLDER
 from .dealer_response_clock import CHANNELS
+
+_lt = LazyTranslate(__name__)
 
 _logger = logging.getLogger(__name__)
 
@@ -323,10 +326,10 @@ class CrmLead(models.Model):
         return f"{base}/odoo/crm/{self.id}"
 
     def _dealer_alert_salesperson(self, duplicate=False):
-        """Text the salesperson on their own mobile and notify them in Odoo."""
+        """Alert the salesperson of a new lead or a repeat inquiry (see
+        ``dealer.staff.alert``)."""
         self.ensure_one()
-        user = self.user_id
-        if not user:
+        if not self.user_id:
             return
         values = {
             "customer": self.contact_name or self.partner_name or self.email_from or "",
@@ -334,27 +337,14 @@ class CrmLead(models.Model):
             "phone": self.phone or "-",
             "link": self._dealer_link(),
         }
-        _ = self._dealer_staff_env(user)._  # the salesperson's language, not the sender's
         if duplicate:
-            body = _("Repeat inquiry from %(customer)s (%(vehicle)s). %(phone)s %(link)s",
-                     **values)
+            body = _lt("Repeat inquiry from %(customer)s (%(vehicle)s). %(phone)s %(link)s",
+                       **values)
         else:
-            body = _("New lead: %(customer)s, %(vehicle)s. %(phone)s %(link)s", **values)
-        if user.dealer_alert_mobile:
-            self.env["dealer.outbound"]._send_sms(
-                self, body, purpose="staff", number=user.dealer_alert_mobile,
-                partner=user.partner_id)
-        # sudo: the gateway user may not see the salesperson's partner
-        self.sudo().message_notify(
-            partner_ids=user.partner_id.ids, body=body,
-            subject=_("Lead for you: %(customer)s", **values),
-            model_description=_("Lead"),
-        )
-
-    @api.model
-    def _dealer_staff_env(self, user):
-        """An environment in ``user``'s language, for the alerts written to them."""
-        return self.env(context=dict(self.env.context, lang=user.lang or self.env.lang))
+            body = _lt("New lead: %(customer)s, %(vehicle)s. %(phone)s %(link)s", **values)
+        self.env["dealer.staff.alert"]._alert(
+            self, self.user_id, body,
+            subject=_lt("Lead for you: %(customer)s", customer=values["customer"]))
 
     def _dealer_ack_send(self):
         """Queue the acknowledgement of a new inquiry by SMS and/or e-mail in the customer's
@@ -516,20 +506,20 @@ class CrmLead(models.Model):
             user = lead.user_id
             if not user:
                 continue
-            _ = lead._dealer_staff_env(user)._
             if sms.failure_type == "dealer_uncertain":
-                body = _("The text to %(number)s may or may not have reached the customer (the "
-                         "provider did not answer in time). It is not sent again "
-                         "automatically: check with the customer, then retry it from the SMS "
-                         "list if needed.", number=sms.number)
+                body = _lt("The text to %(number)s may or may not have reached the customer "
+                           "(the provider did not answer in time). It is not sent again "
+                           "automatically: check with the customer, then retry it from the SMS "
+                           "list if needed.", number=sms.number)
             else:
-                body = _("The text to %(number)s could not be sent: %(reason)s", number=sms.number,
-                         reason=dict(sms._fields["failure_type"]._description_selection(
-                             self.env)).get(sms.failure_type, sms.failure_type or "-"))
-            lead.message_notify(
-                partner_ids=user.partner_id.ids, body=body,
-                subject=_("Text not delivered: %(customer)s", customer=lead._dealer_sla_customer()),
-                model_description=_("Lead"))
+                body = _lt("The text to %(number)s could not be sent: %(reason)s",
+                           number=sms.number,
+                           reason=dict(sms._fields["failure_type"]._description_selection(
+                               self.env)).get(sms.failure_type, sms.failure_type or "-"))
+            # a text about a text that did not leave: the inbox only
+            self.env["dealer.staff.alert"]._alert(
+                lead, user, body, text=False, subject=_lt(
+                    "Text not delivered: %(customer)s", customer=lead._dealer_sla_customer()))
 
     def _dealer_ack_is_live(self, now):
         """The customer asked minutes ago and waits for the answer: the acknowledgement is

@@ -28,12 +28,7 @@ class CrmTeam(models.Model):
 
     def _dealer_is_open(self, at=None):
         """Whether the team's business hours (public holidays included) cover ``at``."""
-        calendar = self._dealer_calendar()
-        if not calendar:
-            return True
-        start = (at or fields.Datetime.now()).replace(tzinfo=UTC)
-        intervals = calendar._work_intervals_batch(start, start + timedelta(minutes=1))
-        return bool(list(intervals[False]))
+        return self._dealer_calendar()._dealer_is_open(at or fields.Datetime.now())
 
     def _dealer_business_minutes(self, start, end):
         """Minutes of the team's business hours (holidays excluded) between two naive UTC
@@ -66,22 +61,17 @@ class CrmTeam(models.Model):
     def _dealer_members_on_shift(self, members, at):
         """Members whose working hours (their own calendar and leaves, else the team's hours)
         cover ``at``."""
-        start = at.replace(tzinfo=UTC)
-        end = start + timedelta(minutes=1)
         on_shift = members.browse()
-        by_calendar = {}
-        for member in members:
-            resource = member.user_id.resource_ids[:1]
-            by_calendar.setdefault(resource.calendar_id, []).append((member, resource))
-        for calendar, pairs in by_calendar.items():
+        by_calendar = members.grouped(lambda member: member.user_id.resource_ids[:1].calendar_id)
+        for calendar, group in by_calendar.items():
             if not calendar:
                 if self._dealer_is_open(at):
-                    on_shift |= members.browse([member.id for member, _res in pairs])
+                    on_shift |= group
                 continue
-            resources = self.env["resource.resource"].browse([res.id for _m, res in pairs])
-            intervals = calendar._work_intervals_batch(start, end, resources=resources)
-            on_shift |= members.browse([
-                member.id for member, resource in pairs if list(intervals[resource.id])])
+            resources = calendar._dealer_resources_on_shift(
+                group.mapped(lambda member: member.user_id.resource_ids[:1]), at)
+            on_shift |= group.filtered(
+                lambda member, found=resources: member.user_id.resource_ids[:1] in found)
         return on_shift
 
     def _dealer_next_available_member(self, exclude_users=None, at=None):

@@ -2,7 +2,9 @@ import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import LazyTranslate
 
+_lt = LazyTranslate(__name__)
 _logger = logging.getLogger(__name__)
 
 CHANNELS = [("sms", "SMS"), ("email", "E-mail"), ("call", "Call"), ("video", "Video")]
@@ -254,27 +256,24 @@ class DealerResponseClock(models.Model):
             return  # the cron ran late: the overdue alert follows at once, no warning first
         lead = self.lead_id
         minutes = max(round((self.deadline - now).total_seconds() / 60), 0)
-        body = lead._dealer_staff_env(lead.user_id)._(
-            "%(minutes)s min left to answer %(customer)s. %(link)s", minutes=minutes,
-            customer=lead._dealer_sla_customer(), link=lead._dealer_link())
+        body = _lt("%(minutes)s min left to answer %(customer)s. %(link)s", minutes=minutes,
+                   customer=lead._dealer_sla_customer(), link=lead._dealer_link())
         self._dealer_alert(lead.user_id, body, activity=False)
 
     def _dealer_step_salesperson(self, now):
         lead = self.lead_id
-        body = lead._dealer_staff_env(lead.user_id)._(
-            "Overdue: %(customer)s is waiting for your answer. %(link)s",
-            customer=lead._dealer_sla_customer(), link=lead._dealer_link())
+        body = _lt("Overdue: %(customer)s is waiting for your answer. %(link)s",
+                   customer=lead._dealer_sla_customer(), link=lead._dealer_link())
         self._dealer_alert(lead.user_id, body)
 
     def _dealer_step_manager(self, now):
         lead = self.lead_id
         manager = self.policy_id._dealer_manager(lead)
-        _ = lead._dealer_staff_env(manager)._
-        body = _(
+        body = _lt(
             "SLA missed: %(customer)s has waited %(minutes)s min, %(user)s has not answered. "
             "%(link)s", customer=lead._dealer_sla_customer(),
             minutes=round((now - self.started_at).total_seconds() / 60),
-            user=lead.user_id.name or _("nobody"), link=lead._dealer_link())
+            user=lead.user_id.name or _lt("nobody"), link=lead._dealer_link())
         self._dealer_alert(manager, body)
 
     def _dealer_step_reassign(self, now):
@@ -292,32 +291,18 @@ class DealerResponseClock(models.Model):
         lead._message_log(body=self.env._(
             "SLA missed: lead reassigned from %(previous)s to %(user)s.",
             previous=previous.name or "-", user=user.name))
-        body = lead._dealer_staff_env(user)._(
-            "Lead reassigned to you, answer now: %(customer)s. %(link)s",
-            customer=lead._dealer_sla_customer(), link=lead._dealer_link())
+        body = _lt("Lead reassigned to you, answer now: %(customer)s. %(link)s",
+                   customer=lead._dealer_sla_customer(), link=lead._dealer_link())
         self._dealer_alert(user, body)
 
     def _dealer_alert(self, user, body, activity=True):
-        """Alert ``user`` in Odoo (an activity, else a notification) and on their mobile."""
+        """Alert ``user`` in Odoo and on their mobile, with a to-do unless it is only a
+        warning (see ``dealer.staff.alert``)."""
         lead = self.lead_id
-        if not user:
-            return
-        if activity:
-            # sudo: the cron user schedules activities for any salesperson or manager
-            lead.sudo().activity_schedule(
-                "mail.mail_activity_data_todo", date_deadline=fields.Date.context_today(self),
-                summary=self.env._("Answer this lead (SLA)"), note=body, user_id=user.id)
-        else:
-            # sudo: the salesperson's partner may not be readable by the cron user
-            lead.sudo().message_notify(
-                partner_ids=user.partner_id.ids, body=body,
-                subject=self.env._("Lead waiting: %(customer)s",
-                                   customer=lead._dealer_sla_customer()),
-                model_description=self.env._("Lead"))
-        if user.dealer_alert_mobile:
-            self.env["dealer.outbound"]._send_sms(
-                lead, body, purpose="staff", number=user.dealer_alert_mobile,
-                partner=user.partner_id)
+        self.env["dealer.staff.alert"]._alert(
+            lead, user, body,
+            subject=_lt("Lead waiting: %(customer)s", customer=lead._dealer_sla_customer()),
+            activity=_lt("Answer this lead (SLA)") if activity else None)
 
     # ------------------------------------------------------------
     # Scheduling

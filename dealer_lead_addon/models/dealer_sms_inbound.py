@@ -3,9 +3,12 @@ import json
 from psycopg2 import IntegrityError
 
 from odoo import api, fields, models
+from odoo.tools import LazyTranslate
 
 from ..tools import sms_keywords
 from ..tools.concurrency import CONCURRENCY_ERRORS
+
+_lt = LazyTranslate(__name__)
 
 
 class DealerSmsInbound(models.Model):
@@ -246,14 +249,14 @@ class DealerSmsInbound(models.Model):
             partner_ids=salesperson.partner_id.ids,
         )
         self.posted_message_id = message
-        if salesperson.dealer_alert_mobile and not self.keyword:
+        if salesperson and not self.keyword:
             name = (record._dealer_customer_name() if record._name == "crm.lead"
                     else partner.name) or self.from_number
-            self.env["dealer.outbound"]._send_sms(
-                record, self.env["crm.lead"]._dealer_staff_env(salesperson)._(
-                    "Text from %(name)s: %(body)s", name=name, body=(self.body or "")[:100]),
-                purpose="staff", number=salesperson.dealer_alert_mobile,
-                partner=salesperson.partner_id)
+            # the posted text itself is the salesperson's inbox notification
+            self.env["dealer.staff.alert"]._alert(
+                record, salesperson,
+                _lt("Text from %(name)s: %(body)s", name=name, body=(self.body or "")[:100]),
+                notify=False)
         return message
 
     def _dealer_create_lead(self):

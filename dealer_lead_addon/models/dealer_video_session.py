@@ -2,8 +2,11 @@ from datetime import UTC, datetime, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import LazyTranslate
 
 from odoo.addons.dealer_lead_addon.tools import video_token
+
+_lt = LazyTranslate(__name__)
 
 ICP_PREFIX = "dealer_lead_addon."
 ADVISOR_LINK_SECONDS = 30 * 60
@@ -159,27 +162,21 @@ class DealerVideoSession(models.Model):
         return True
 
     def _dealer_ring(self, user):
+        """Text the advisor their own link to the room; the inbox keeps messages for long, so
+        it points to the lead instead, whose button mints a fresh link."""
         lead = self.lead_id
         customer = self.customer_name or lead.contact_name or lead.partner_name or ""
         seconds = self._dealer_param("video_ring_seconds", 90)
-        body = lead._dealer_staff_env(user)._(
-            "%(customer)s is waiting for you on live video (lead %(lead)s). Join within "
-            "%(seconds)s s: %(link)s",
-            customer=customer, lead=lead.name, seconds=seconds,
-            link=self._dealer_advisor_url(user))
-        if user.dealer_alert_mobile:
-            self.env["dealer.outbound"]._send_sms(
-                lead, body, purpose="staff", number=user.dealer_alert_mobile,
-                partner=user.partner_id, urgent=True)
-        # the inbox keeps messages for long: it points to the lead, whose button mints a link
-        lead.message_notify(
-            partner_ids=user.partner_id.ids,
-            subject=self.env._("Customer waiting on video: %(customer)s", customer=customer),
-            body=self.env._("%(customer)s is waiting for you on live video. Open the lead and "
-                            "click \"Talk live on video\": %(link)s",
-                            customer=customer, link=lead._dealer_link()),
-            model_description=self.env._("Lead"),
-        )
+        self.env["dealer.staff.alert"]._alert(
+            lead, user,
+            _lt("%(customer)s is waiting for you on live video. Open the lead and click "
+                "\"Talk live on video\": %(link)s", customer=customer, link=lead._dealer_link()),
+            subject=_lt("Customer waiting on video: %(customer)s", customer=customer),
+            text_body=_lt(
+                "%(customer)s is waiting for you on live video (lead %(lead)s). Join within "
+                "%(seconds)s s: %(link)s",
+                customer=customer, lead=lead.name, seconds=seconds,
+                link=self._dealer_advisor_url(user)))
 
     def _dealer_on_advisor_joined(self, at, user):
         """First advisor wins; a later one is ignored (the gateway refuses them too)."""
