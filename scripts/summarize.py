@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Add up lint, pytest (JUnit XML) and Odoo test results into one 'N passed, M failed' line.
 
-Lint checks are files holding "pass" or "fail": ``lint`` (ruff) must be there, a missing one
-is a failure; ``pylint_odoo`` counts when scripts/test.sh left it there.
+Lint checks are files holding "pass" or "fail": ``lint`` (ruff) and ``pylint_odoo``; a missing
+one is a failure.
 """
 
 import json
@@ -29,10 +29,9 @@ def main(folder):
     passed, failed, skipped = pytest_counts(folder / "pytest.xml")
     for name in ("lint", "pylint_odoo"):
         check = folder / name
-        if name == "lint" or check.exists():
-            ok = check.exists() and check.read_text().strip() == "pass"
-            passed += int(ok)
-            failed += int(not ok)
+        ok = check.exists() and check.read_text().strip() == "pass"
+        passed += int(ok)
+        failed += int(not ok)
     odoo_file = folder / "odoo.json"
     odoo = json.loads(odoo_file.read_text()) if odoo_file.exists() else {"failed": 1}
     passed += odoo.get("passed", 0)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Run every test of the project and end on one line: "N passed, M failed[, K skipped]".
-#   1. lint: ruff over the whole repository (one check), pylint-odoo over the addon (one check,
-#      counted when COUNT_PYLINT_ODOO=1, see below)
-#   2. pytest: the video gateway, the compose file, the browser end-to-end tests
+#   1. lint: ruff over the whole repository (one check), pylint-odoo over the addon (one check)
+#   2. pytest: the video gateway, the compose file, the browser end-to-end tests, the pure
+#      intake parsers, the multi-worker reliability suite
 #   3. the addon's tests inside a real Odoo 19 (scripts/odoo_tests.py; SKIPPED without Odoo)
 # Exits non-zero when anything failed.
 set -uo pipefail
@@ -13,11 +13,7 @@ mkdir -p "$out"
 bash scripts/setup_system.sh || echo "warning: could not install Debian packages"
 bash scripts/setup_venv.sh || { echo "0 passed, 1 failed"; exit 1; }
 
-# pylint-odoo runs and prints its messages, but counts (pass/fail) only once the addon is clean:
-# set to 1 when `make lint` passes on main
-COUNT_PYLINT_ODOO=0
 bash scripts/lint.sh "$out"
-[ "$COUNT_PYLINT_ODOO" = 1 ] || rm -f "$out/pylint_odoo"
 
 echo "== pytest"
 .venv/bin/python -m pytest -q -p no:cacheprovider --junitxml="$out/pytest.xml" "$@"

@@ -3,7 +3,7 @@ import logging
 from odoo import SUPERUSER_ID, http
 from odoo.http import request
 
-from odoo.addons.dealer_lead_addon.tools import video_token
+from ..tools import video_token
 
 _logger = logging.getLogger(__name__)
 

@@ -31,4 +31,3 @@ from . import dealer_sequence_enrollment
 from . import dealer_sequence_log
 from . import sms_twilio_number
 from . import sms_template
-from . import sms_composer

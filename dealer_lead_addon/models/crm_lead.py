@@ -163,8 +163,9 @@ class CrmLead(models.Model):
 
     def _dealer_message_new_stock(self, msg_dict, custom_values):
         """Stock ``crm.lead`` creation from an e-mail, for plain (non-ADF) inquiries."""
-        return super(CrmLead, self.with_context(dealer_intake_skip=True)).message_new(
-            msg_dict, custom_values=custom_values)
+        # the stock alias behaviour, past this model's message_new (which runs the intake)
+        return super(CrmLead, self.with_context(  # pylint: disable=super-method-mismatch
+            dealer_intake_skip=True)).message_new(msg_dict, custom_values=custom_values)
 
     def _dealer_format_reply_by(self):
         self.ensure_one()

@@ -68,7 +68,7 @@ class DealerLeadIntake(models.Model):
         help="The request body was larger than the limit: only its beginning is kept.")
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True)
-    source_id = fields.Many2one("dealer.lead.source", string="Source", index=True)
+    source_id = fields.Many2one("dealer.lead.source", index=True)
     provider_lead_id = fields.Char(
         string="Provider Lead ID", readonly=True, index="btree_not_null",
         help="Only set on the intake that created the lead: a repeat of the same id is "
@@ -76,7 +76,7 @@ class DealerLeadIntake(models.Model):
     provider_ref = fields.Char(
         string="Provider Reference", readonly=True,
         help="Provider lead id as read from this inquiry.")
-    lead_id = fields.Many2one("crm.lead", string="Lead", readonly=True, index="btree_not_null")
+    lead_id = fields.Many2one("crm.lead", readonly=True, index="btree_not_null")
     content_type = fields.Char(readonly=True)
     email_from = fields.Char(readonly=True)
     message_ref = fields.Char(string="Message-Id", readonly=True)
@@ -88,7 +88,7 @@ class DealerLeadIntake(models.Model):
     custom_values = fields.Json(readonly=True)
     parsed_data = fields.Json(readonly=True)
     field_origin = fields.Json(
-        string="Field Origin", readonly=True, help="Where each lead field came from.")
+        readonly=True, help="Where each lead field came from.")
     extras = fields.Json(readonly=True, help="Tags the parser does not map, kept as received.")
 
     _provider_lead_uniq = models.UniqueIndex(
@@ -704,10 +704,11 @@ class DealerLeadIntake(models.Model):
         return [*super()._dealer_inbox_source_domain(), ("source_id", "=", self.source_id.id)]
 
     def _dealer_inbox_quarantine(self, code, reason):
-        super()._dealer_inbox_quarantine(code, reason)
+        result = super()._dealer_inbox_quarantine(code, reason)
         for intake in self.filtered(lambda i: i.channel == "web" and i.lead_id.active):
             # the form's lead is not a lead until the inquiry is fixed and retried
             intake.lead_id.with_context(dealer_intake_skip=True).write({"active": False})
+        return result
 
     def action_open_lead(self):
         self.ensure_one()

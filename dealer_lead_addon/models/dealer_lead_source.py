@@ -98,7 +98,7 @@ class DealerLeadSource(models.Model):
         """Alert the managers once when a source goes silent for longer than its rhythm
         during business hours, and once when it resumes."""
         now = fields.Datetime.now()
-        for source in self.search([]):
+        for source in self.search([("active", "=", True)]):
             source._dealer_watch(now)
 
     def _dealer_watch(self, now):
@@ -230,7 +230,7 @@ class DealerLeadSource(models.Model):
         """The active source matching a sender address or an ADF provider name, if any."""
         email_from = (email_from or "").lower()
         provider_name = (provider_name or "").strip().lower()
-        for source in self.search([]):
+        for source in self.search([("active", "=", True)]):
             patterns = [p.strip().lower() for p in (source.email_match or "").split(",")]
             if email_from and any(p and p in email_from for p in patterns):
                 return source

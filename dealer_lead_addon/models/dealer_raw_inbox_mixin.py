@@ -27,7 +27,8 @@ class DealerRawInboxMixin(models.AbstractModel):
 
     _name = MIXIN
     _description = "Raw Inbox Mixin"
-    _inherit = "mail.thread"
+    # a new abstract model built on mail.thread, not an extension of it
+    _inherit = "mail.thread"  # pylint: disable=consider-merging-classes-inherited
 
     received_at = fields.Datetime(default=fields.Datetime.now, required=True, readonly=True)
     state = fields.Selection(

@@ -57,7 +57,7 @@ class DealerResponseClock(models.Model):
         "open (the dashboard compares business hours and after hours).")
     missed = fields.Boolean(readonly=True, help="The deadline passed before anyone answered.")
     answered_at = fields.Datetime(readonly=True)
-    answered_by_id = fields.Many2one("res.users", string="Answered By", readonly=True)
+    answered_by_id = fields.Many2one("res.users", readonly=True)
     answered_channel = fields.Selection(CHANNELS, readonly=True)
     wall_minutes = fields.Float(string="Response Time (min)", readonly=True, digits=(16, 2))
     business_minutes = fields.Float(

@@ -21,7 +21,7 @@ class DealerRoutingRule(models.Model):
         string="New/Used")
     make = fields.Char(
         help="Comma-separated makes (case-insensitive); empty: any make.")
-    team_id = fields.Many2one("crm.team", string="Team", required=True)
+    team_id = fields.Many2one("crm.team", required=True)
     user_id = fields.Many2one(
         "res.users", string="Salesperson",
         help="Give matching leads to this person when on shift, else to the team's rotation.")

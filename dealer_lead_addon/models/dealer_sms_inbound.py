@@ -43,10 +43,10 @@ class DealerSmsInbound(models.Model):
                   "staff": "set default"})
     keyword = fields.Selection(
         [("stop", "Opt-out"), ("start", "Opt-in"), ("help", "Help")], readonly=True)
-    lead_id = fields.Many2one("crm.lead", string="Lead", readonly=True, index="btree_not_null")
+    lead_id = fields.Many2one("crm.lead", readonly=True, index="btree_not_null")
     partner_id = fields.Many2one("res.partner", string="Contact", readonly=True)
-    intake_id = fields.Many2one("dealer.lead.intake", string="Intake", readonly=True)
-    posted_message_id = fields.Many2one("mail.message", string="Posted Message", readonly=True)
+    intake_id = fields.Many2one("dealer.lead.intake", readonly=True)
+    posted_message_id = fields.Many2one("mail.message", readonly=True)
 
     _message_sid_uniq = models.Constraint(
         "UNIQUE(message_sid)", "This Twilio message was already received.")
@@ -75,7 +75,7 @@ class DealerSmsInbound(models.Model):
     def _dealer_twilio_number(self, number):
         """Our ``sms.twilio.number`` matching ``number`` (any format)."""
         # sudo: the webhook is public; the dealer's own numbers are configuration
-        return self.env["sms.twilio.number"].sudo().search([]).filtered(
+        return self.env["sms.twilio.number"].sudo().search([("number", "!=", False)]).filtered(
             lambda n: self._dealer_e164(n.number) == number)[:1]
 
     @api.model

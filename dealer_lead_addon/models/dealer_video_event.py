@@ -32,10 +32,10 @@ class DealerVideoEvent(models.Model):
     event_id = fields.Char(string="Event ID", readonly=True, index="btree_not_null")
     event_type = fields.Char(string="Event", readonly=True)
     room = fields.Char(readonly=True)
-    session_id = fields.Many2one("dealer.video.session", string="Session", readonly=True,
+    session_id = fields.Many2one("dealer.video.session", readonly=True,
                                  index="btree_not_null", ondelete="set null")
     lead_id = fields.Many2one(related="session_id.lead_id", string="Lead")
-    raw_body = fields.Text(string="Raw Body", readonly=True)
+    raw_body = fields.Text(readonly=True)
     state = fields.Selection(
         selection_add=[("done", "Processed"), ("ignored", "Ignored")],
         ondelete={"done": "set default", "ignored": "set default"})

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import LazyTranslate
 
-from odoo.addons.dealer_lead_addon.tools import video_token
+from ..tools import video_token
 
 _lt = LazyTranslate(__name__)
 
@@ -24,7 +24,7 @@ class DealerVideoSession(models.Model):
     _order = "id desc"
     _rec_name = "lead_id"
 
-    lead_id = fields.Many2one("crm.lead", string="Lead", required=True, index=True,
+    lead_id = fields.Many2one("crm.lead", required=True, index=True,
                               ondelete="cascade")
     company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
     room = fields.Char(required=True, readonly=True, copy=False,
@@ -45,7 +45,7 @@ class DealerVideoSession(models.Model):
     rung_user_ids = fields.Many2many(
         "res.users", "dealer_video_session_rung_rel", "session_id", "user_id",
         string="Advisors Alerted", readonly=True)
-    advisor_id = fields.Many2one("res.users", string="Advisor", readonly=True, index=True)
+    advisor_id = fields.Many2one("res.users", readonly=True, index=True)
     started_at = fields.Datetime(string="Started", readonly=True)
     ended_at = fields.Datetime(string="Ended", readonly=True)
     duration_seconds = fields.Integer(string="Duration (s)", readonly=True)
@@ -57,7 +57,7 @@ class DealerVideoSession(models.Model):
         ("advisor_left", "Advisor Left"),
         ("failed", "Failed"),
     ], readonly=True)
-    recording_id = fields.Many2one("ir.attachment", string="Recording", readonly=True)
+    recording_id = fields.Many2one("ir.attachment", readonly=True)
     callback_at = fields.Datetime(
         string="Call Back At", readonly=True, help="Time the customer chose on the waiting page.")
     event_ids = fields.One2many("dealer.video.event", "session_id", string="Gateway Events")

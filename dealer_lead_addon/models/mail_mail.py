@@ -20,7 +20,7 @@ class MailMail(models.Model):
 
     dealer_purpose = fields.Selection(
         selection=DEALER_PURPOSES,
-        string="Dealer Purpose", readonly=True,
+        readonly=True,
         help="Why this e-mail is sent by the dealer addon; consent rules depend on it. Set by "
              "the addon's code, never by the caller; empty for the e-mails of other features.",
     )

@@ -209,8 +209,11 @@ class SmsSms(models.Model):
         """Hand the marked texts to the provider, per provider account and batch."""
         for sms_api, texts in self._split_by_api():
             for batch_ids in texts._split_batch():
-                super(SmsSms, self.browse(batch_ids).with_context(sms_api=sms_api))._send(
+                # stock sending, past this model's _send (which only queues)
+                super(SmsSms, self.browse(batch_ids).with_context(  # pylint: disable=super-method-mismatch
+                    sms_api=sms_api))._send(
                     unlink_failed=False, unlink_sent=True, raise_exception=False)
+        return True
 
     def send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
         """Texts never leave in the caller's transaction (an HTTP request would wait on the
@@ -439,7 +442,7 @@ class SmsSms(models.Model):
             zones += [z for z in phone_timezone.time_zones_for_number(parsed)
                       if z != "Etc/Unknown"]
         except phonenumbers.NumberParseException:
-            pass
+            _logger.debug("No time zone from the number of text %s", self.id)
         address = self.partner_id
         message = self.mail_message_id
         if message.model == "crm.lead" and message.res_id:

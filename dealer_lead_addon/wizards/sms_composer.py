@@ -1,7 +1,7 @@
 from odoo import models
 
+from ..models.dealer_outbound import DealerSend, server_send
 from ..tools.video_token import VIDEO_LINK_PLACEHOLDER
-from .dealer_outbound import DealerSend, server_send
 
 
 class SmsComposer(models.TransientModel):
