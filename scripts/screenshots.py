@@ -267,7 +267,10 @@ def take_screenshots(base, ids, out):
         shoot(page, out, "source_form_silent", "silent feed, alerted, key prefix")
         visit(f"{source}/{ids['website']}")
         shoot(page, out, "source_form_receiving", "receiving feed without a key yet")
-        page.locator(".o_form_statusbar button", has_text="Générer").first.click()
+        page.locator(".o_form_statusbar button[name=action_generate_api_key]:visible").click()
+        confirm = page.locator(".modal .modal-footer .btn-primary")
+        if "Remplacer" in page.locator(".o_form_statusbar").inner_text():
+            confirm.click()  # a key exists already (a database kept from an earlier run)
         settle(page)
         shoot(page, out, "source_key_wizard", "the key, shown once")
         browser.close()
