@@ -8,13 +8,16 @@ BENCH_LATENCY_N (default 20); BENCH_PROFILE=1 profiles the addon's ``message_pro
 transactions with cProfile (BENCH_PROFILE_OUT=file dumps the stats, BENCH_PROFILE_CALLEES=
 "name|name" picks whose callees are printed).
 
-Two paths, same database, same run, each e-mail committed on its own as the mail gateway does:
+Three paths, same database, same run, taking turns (BENCH_CHUNK leads each, default 20), each
+e-mail committed on its own as the mail gateway does:
 
-- stock: Odoo's own ``crm.lead`` alias (the addon bypassed with ``dealer_intake_skip``) with
-  the automation rule a dealer would make without the addon (``base_automation``, on lead
-  creation: an SMS template and an e-mail template). The lead gets the customer's phone, e-mail
-  and name through ``custom_values`` (stock cannot read them from the ADF): the best case of
-  stock, which then texts and mails the customer in the transaction (queued);
+- stock: Odoo's own ``crm.lead`` alias (the addon bypassed with ``dealer_intake_skip``): the
+  ADF e-mail becomes a plain lead, nothing parsed, routed or acknowledged;
+- stock + automation: the same with the automation rule a dealer would make without the addon
+  (``base_automation``, on lead creation: an SMS template and an e-mail template). The lead
+  gets the customer's phone, e-mail and name through ``custom_values`` (the gateway's fallback
+  route: stock cannot read them from the ADF): the best case of stock, which then texts and
+  mails in the transaction (queued);
 - the addon: keep raw -> parse ADF -> locks and dedupe -> create -> route -> SLA clock ->
   consent -> sequence -> acknowledgement queued (rendered later by the acknowledgement cron).
 
@@ -37,6 +40,7 @@ from typing import ClassVar
 
 N = int(os.environ.get("BENCH_N", "200"))
 LATENCY_N = int(os.environ.get("BENCH_LATENCY_N", "20"))
+CHUNK = int(os.environ.get("BENCH_CHUNK", "20"))
 ACK_CRON = "dealer_lead_addon.ir_cron_dealer_pending_acks"
 STOCK_TO = "inquiries@stock.bench.example"
 QUEUE_CRONS = ("sms.ir_cron_sms_scheduler_action", "mail.ir_cron_mail_scheduler_action")
@@ -71,7 +75,7 @@ Content-Type: text/plain; charset="utf-8"
 
 def phone_for(tag, i):
     """A distinct, valid Montreal mobile number per path and inquiry."""
-    base = 300 if tag.startswith("S") else 200
+    base = {"S": 300, "P": 400}.get(tag[-1], 200)
     return f"+1514{base + (i // 10000) % 100:03d}{i % 10000:04d}"
 
 
@@ -277,20 +281,35 @@ def latencies(env, to, count):
     return result
 
 
+PROFILE = []
+
+
 def profiled(function, *args, **kwargs):
+    """Run ``function`` under the one profile of the run (printed at the end)."""
     import cProfile
+    if not PROFILE:
+        PROFILE.append(cProfile.Profile())
+    PROFILE[0].enable()
+    try:
+        return function(*args, **kwargs)
+    finally:
+        PROFILE[0].disable()
+
+
+def print_profile():
     import pstats
-    profile = cProfile.Profile()
-    profile.enable()
-    result = function(*args, **kwargs)
-    profile.disable()
     if os.environ.get("BENCH_PROFILE_OUT"):
-        profile.dump_stats(os.environ["BENCH_PROFILE_OUT"])
-    stats = pstats.Stats(profile).sort_stats("cumulative")
+        PROFILE[0].dump_stats(os.environ["BENCH_PROFILE_OUT"])
+    stats = pstats.Stats(PROFILE[0]).sort_stats("cumulative")
     stats.print_stats(60)
     stats.print_callees(os.environ.get("BENCH_PROFILE_CALLEES") or (
         "_dealer_run|_dealer_create_or_attach|_dealer_after_intake|_dealer_choose_route"))
-    return result
+
+
+def set_automation(env, automation, active):
+    if automation.active != active:
+        automation.active = active
+        env.cr.commit()
 
 
 def reached(tag, start, count):
@@ -303,20 +322,25 @@ def main(env):
     grant_stock_consents(env, "S", 0, N)
     grant_stock_consents(env, "WS", 100000, 5)
     # warm up each path (caches, templates, first connections)
-    run_path(env, to, "WP", 5, "plain", start=100000)
-    plain = run_path(env, to, "P", N, "plain")
-    automation.active = True
-    env.cr.commit()
-    run_path(env, to, "WS", 5, "automation", start=100000)
-    stock = run_path(env, to, "S", N, "automation")
-    automation.active = False
-    env.cr.commit()
-    run_path(env, to, "WA", 5, False, start=100000)
-    if os.environ.get("BENCH_PROFILE"):
-        in_tx, after = profiled(feed, env, to, "A", N, False)
-        addon = (in_tx, after, drain(env, False))
-    else:
-        addon = run_path(env, to, "A", N, False)
+    paths = {"P": "plain", "S": "automation", "A": False}
+    totals = {tag: [0.0, 0.0, 0.0] for tag in paths}
+    for tag, stock in paths.items():
+        set_automation(env, automation, stock == "automation")
+        run_path(env, to, "W" + tag, 5, stock, start=100000)
+    # the paths take turns, CHUNK leads each: a machine shared with other work slows them
+    # down alike
+    profile = os.environ.get("BENCH_PROFILE")
+    for start in range(0, N, CHUNK):
+        count = min(CHUNK, N - start)
+        for tag, stock in paths.items():
+            set_automation(env, automation, stock == "automation")
+            if profile and not stock:
+                in_tx, after = profiled(feed, env, to, tag, count, stock, start=start)
+                figures = (in_tx, after, drain(env, stock))
+            else:
+                figures = run_path(env, to, tag, count, stock, start=start)
+            totals[tag] = [a + b for a, b in zip(totals[tag], figures, strict=True)]
+    plain, stock, addon = totals["P"], totals["S"], totals["A"]
     leads = env["crm.lead"].search_count([("dealer_provider_lead_id", "=like", "A-%")])
     stock_leads = env["crm.lead"].search_count([("name", "=like", "New lead S-%")])
     plain_leads = env["crm.lead"].search_count([("name", "=like", "New lead P-%")])
@@ -328,6 +352,8 @@ def main(env):
     mails = env["mail.mail"].sudo().search_count([("state", "=", "outgoing")])
     stock_texts = dict(Sms._read_group([("number", "=like", "+1514300%")], ["state"],
                                        ["__count"]))
+    if PROFILE:
+        print_profile()
     lat = [x for x in latencies(env, to, LATENCY_N) if x is not None]
     print(f"\nLead intake benchmark: {N} ADF e-mails through message_process, "
           f"one commit each, same database, same run")
