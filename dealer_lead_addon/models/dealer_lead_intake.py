@@ -294,9 +294,17 @@ class DealerLeadIntake(models.Model):
     def _dealer_parse_options(self):
         """What the pure parsers need from the database: the source's default language and
         the country of national phone numbers."""
-        country = self.company_id.country_id or self.env.company.country_id
+        country = self._dealer_company_country(self.company_id) or (
+            self._dealer_company_country(self.env.company))
         return {"default_lang": self.source_id.default_lang or None,
                 "country": country.code or "CA"}
+
+    @api.model
+    def _dealer_company_country(self, company):
+        """The country of ``company``: its partner's, read directly (every inquiry asks;
+        ``res.company.country_id`` computes the whole address through ``address_get``)."""
+        # sudo: the company's own address, whoever receives the inquiry (public webhook)
+        return company.sudo().partner_id.country_id.with_env(self.env)
 
     @api.model
     def _dealer_parsed_values(self, inquiry):
@@ -324,7 +332,7 @@ class DealerLeadIntake(models.Model):
         code = (address.country or "").upper()[:2]
         if code in ("US", "CA"):
             return self.env.ref(f"base.{code.lower()}")
-        return self.env.company.country_id or self.env.ref("base.ca")
+        return self._dealer_company_country(self.env.company) or self.env.ref("base.ca")
 
     def _dealer_detect_lang(self, values):
         """fr_CA or en_US: the inquiry's language, or the one of ``values``, a dict with
@@ -478,7 +486,9 @@ class DealerLeadIntake(models.Model):
             "provider_lead_id": provider_lead_id if self._dealer_provider_id_free(
                 provider_lead_id) else False,
         })
-        self.env.flush_all()  # reach the unique index inside our savepoint
+        # reach the unique index inside our savepoint; the lead's own updates wait for the
+        # ones that follow (one UPDATE instead of two)
+        self.flush_recordset()
         lead._message_log(body=self._dealer_inquiry_note(inquiry, first=True) + plaintext2html(
             Lead._dealer_route_note(user, how)))
         lead._dealer_after_intake(self.channel, routed=True)

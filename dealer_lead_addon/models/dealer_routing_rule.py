@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models, tools
 
 
 class DealerRoutingRule(models.Model):
@@ -26,6 +26,30 @@ class DealerRoutingRule(models.Model):
         "res.users", string="Salesperson",
         help="Give matching leads to this person when on shift, else to the team's rotation.")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()  # _dealer_rule_ids
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()  # _dealer_rule_ids
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()  # _dealer_rule_ids
+        return super().unlink()
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _dealer_rule_ids(self, company_id):
+        """The active rules of a company, in order (cached: every new lead asks, the rules
+        rarely change; their writes clear the cache)."""
+        # sudo: the same answer for every user (the key has no user); the rules are then read
+        # with the caller's rights
+        rules = self.sudo().with_context(active_test=True).search([
+            ("company_id", "in", [company_id])])
+        return tuple(rules.ids)
+
     def _dealer_matches(self, facts):
         """Whether the rule applies to an inquiry described by ``facts`` (see
         ``crm.lead._dealer_route_facts``)."""
@@ -43,5 +67,5 @@ class DealerRoutingRule(models.Model):
     def _dealer_find(self, facts):
         """The first rule of the inquiry's company matching its facts (empty if none)."""
         company = facts["company"] or self.env.company
-        rules = self.search([("company_id", "in", [company.id])])
+        rules = self.browse(self._dealer_rule_ids(company.id))
         return next((rule for rule in rules if rule._dealer_matches(facts)), self.browse())

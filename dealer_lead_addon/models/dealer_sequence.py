@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 
 class DealerSequence(models.Model):
@@ -33,12 +33,33 @@ class DealerSequence(models.Model):
             sequence.running_count = counts.get(sequence._origin, 0)
 
     @api.model
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()  # _dealer_candidate_ids
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()  # _dealer_candidate_ids
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()  # _dealer_candidate_ids
+        return super().unlink()
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _dealer_candidate_ids(self, company_id):
+        """The active sequences with steps of a company, in order (cached: every new lead asks,
+        the configuration rarely changes; its writes clear the cache)."""
+        # sudo: the same answer for every user (the key has no user); callers read as sudo
+        sequences = self.sudo().with_context(active_test=True).search([
+            ("company_id", "in", [company_id]), ("step_ids", "!=", False)])
+        return tuple(sequences.ids)
+
     def _dealer_find_for(self, lead):
         """The first active sequence with steps whose rules match ``lead``."""
-        candidates = self.search([
-            ("company_id", "in", [lead.company_id.id or self.env.company.id]),
-            ("step_ids", "!=", False),
-        ])
+        candidates = self.browse(self._dealer_candidate_ids(
+            lead.company_id.id or self.env.company.id))
         for sequence in candidates:
             if sequence.team_ids and lead.team_id not in sequence.team_ids:
                 continue

@@ -51,6 +51,20 @@ class DealerSequenceStep(models.Model):
                                           raise_if_not_found=False))
     activity_summary = fields.Char(string="Task Summary", translate=True)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()  # dealer.sequence._dealer_candidate_ids
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "sequence_id" in vals:
+            self.env.registry.clear_cache()  # dealer.sequence._dealer_candidate_ids
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()  # dealer.sequence._dealer_candidate_ids
+        return super().unlink()
+
     @api.constrains("channel", "sms_template_fr_id", "sms_template_en_id",
                     "mail_template_fr_id", "mail_template_en_id", "activity_type_id")
     def _check_channel_content(self):
