@@ -5,6 +5,16 @@ from ..tools.concurrency import read_committed_cursor
 TURNS_KEY = "dealer_lead_addon.round_robin_turns"
 
 
+def _give_back_turns(cr, member_ids):
+    """One turn less for each of ``member_ids`` (a member taking two turns back loses two)."""
+    for member_id in member_ids:
+        cr.execute("""
+            UPDATE crm_team_member
+               SET dealer_assigned_count = GREATEST(COALESCE(dealer_assigned_count, 0) - 1, 0)
+             WHERE id = %s
+        """, [member_id])
+
+
 class CrmTeamMember(models.Model):
     _inherit = "crm.team.member"
 
@@ -76,13 +86,7 @@ class CrmTeamMember(models.Model):
 
             def give_back():
                 with registry.cursor() as cr:
-                    for turn in turns:
-                        cr.execute("""
-                            UPDATE crm_team_member
-                               SET dealer_assigned_count = GREATEST(
-                                       COALESCE(dealer_assigned_count, 0) - 1, 0)
-                             WHERE id = %s
-                        """, [turn])
+                    _give_back_turns(cr, turns)
 
             postrollback.add(give_back)
         turns.append(member_id)
@@ -96,13 +100,7 @@ class CrmTeamMember(models.Model):
         if not given:
             return
         with read_committed_cursor(self.env) as (cr, _inline):
-            for turn in given:
-                cr.execute("""
-                    UPDATE crm_team_member
-                       SET dealer_assigned_count = GREATEST(
-                               COALESCE(dealer_assigned_count, 0) - 1, 0)
-                     WHERE id = %s
-                """, [turn])
+            _give_back_turns(cr, given)
 
     @api.model
     def _dealer_turns_mark(self):

@@ -32,7 +32,6 @@ class DealerSequence(models.Model):
         for sequence in self:
             sequence.running_count = counts.get(sequence._origin, 0)
 
-    @api.model
     @api.model_create_multi
     def create(self, vals_list):
         self.env.registry.clear_cache()  # _dealer_candidate_ids
