@@ -94,6 +94,22 @@ class TestIntakePipelineConcurrency(DealerIntakeCommon):
         with patch.object(concurrency.module, "current_test", False):
             intake._dealer_check_snapshot(inquiry)
 
+    def test_side_work_runs_inline_while_modules_are_installed(self):
+        # an install or upgrade holds locks on the tables it alters: a second connection
+        # waiting for them would wait for its own caller for ever
+        with patch.object(concurrency.module, "current_test", False), \
+                patch.object(self.env.registry, "ready", False), \
+                concurrency.read_committed_cursor(self.env) as (cr, inline):
+            self.assertTrue(inline)
+            self.assertIs(cr, self.env.cr)
+
+    def test_side_transaction_gives_up_on_a_lock_instead_of_hanging(self):
+        with patch.object(concurrency.module, "current_test", False), \
+                concurrency.read_committed_cursor(self.env) as (cr, inline):
+            self.assertFalse(inline)
+            cr.execute("SHOW lock_timeout")
+            self.assertEqual(cr.fetchone()[0], concurrency.SIDE_LOCK_TIMEOUT)
+
     def test_same_provider_id_after_commit_is_a_repeat(self):
         first, outcome = self._http(inquiry_json(provider_id="SAME"))
         again, again_outcome = self._http(inquiry_json(provider_id="SAME"))

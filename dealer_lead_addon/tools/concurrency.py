@@ -14,6 +14,8 @@ from psycopg2 import errors
 from odoo.exceptions import ConcurrencyError
 from odoo.modules import module
 
+# a side transaction never waits longer than this for a lock (its caller may be holding it)
+SIDE_LOCK_TIMEOUT = "5s"
 # what ``odoo.service.model.retrying`` retries: never caught, never quarantined
 CONCURRENCY_ERRORS = (ConcurrencyError, errors.SerializationFailure, errors.LockNotAvailable,
                       errors.DeadlockDetected)
@@ -27,12 +29,19 @@ def read_committed_cursor(env):
     connection could not see the test's uncommitted records (Odoo itself checks
     ``current_test`` the same way before committing e-mails).
 
+    While modules are installed or upgraded (the registry is not ready) the block runs on
+    ``env.cr`` too: that transaction holds locks on the tables it alters, and a second
+    connection waiting for them would wait for ever for its own caller. Elsewhere a lock the
+    side transaction cannot get within ``SIDE_LOCK_TIMEOUT`` raises ``LockNotAvailable``, which
+    Odoo retries, instead of hanging.
+
     :return: ``(cursor, inline)``; ``inline`` is True when the work is part of ``env.cr``'s
         transaction (and is rolled back with it)
     """
-    if module.current_test:
+    if module.current_test or not env.registry.ready:
         yield env.cr, True
         return
     with env.registry.cursor() as cr:
         cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        cr.execute("SET LOCAL lock_timeout = %s", [SIDE_LOCK_TIMEOUT])
         yield cr, False
