@@ -1,12 +1,14 @@
 import logging
 from datetime import timedelta
 
+from psycopg2 import errors
+
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.tools import LazyTranslate
 
-from ..tools.concurrency import CONCURRENCY_ERRORS
+from ..tools.concurrency import CONCURRENCY_ERRORS, read_committed_cursor
 from ..tools.video_token import VIDEO_LINK_PLACEHOLDER
 from .dealer_response_clock import CHANNELS
 
@@ -22,6 +24,9 @@ MANUAL_PATHS = {f"/web/dataset/call_kw/crm.lead/{method}"
 # leads acknowledged per run of the acknowledgement cron (small: their texts leave sooner)
 ACK_BATCH_SIZE = 20
 ACK_CRON = "dealer_lead_addon.ir_cron_dealer_pending_acks"
+# what the queues and delivery reports write on a lead about its acknowledgement
+ACK_STATUS_FIELDS = ["dealer_ack_sms_state", "dealer_ack_mail_state", "dealer_ack_state",
+                     "dealer_ack_note", "dealer_ack_sent_at"]
 # a run that met a lead changed by another worker tries again this soon
 ACK_RETRY_SECONDS = 2
 # what happened to the acknowledgement on one channel (text or e-mail)
@@ -464,18 +469,45 @@ class CrmLead(models.Model):
 
     def _dealer_ack_set_channel(self, field, state, reason=None):
         """Record what happened on one channel; late or repeated reports never take a
-        delivered text back to sent, nor a sent one back to queued."""
+        delivered text back to sent, nor a sent one back to queued.
+
+        The SMS queue, the mail queue and Twilio's reports learn outcomes of one lead at the
+        same moment in different workers: the status is written in a short READ COMMITTED
+        side transaction, which waits for the row instead of failing the whole queue run
+        with a serialization error (after its texts or e-mails have left). What it records
+        happened at the provider, whatever becomes of the caller's transaction.
+        """
         self.ensure_one()
-        current = self[field]
-        if not state or (current == "delivered" and state in ("sent", "queued")) or (
-                current == "sent" and state == "queued"):
+        if not state:
             return
-        vals = {field: state}
+        note = False
         if reason and state in ("failed", "maybe_sent"):
             channel = self.env._("SMS") if field == "dealer_ack_sms_state" else self.env._(
                 "e-mail")
-            vals["dealer_ack_note"] = self.env._("%(channel)s: %(reason)s", channel=channel,
-                                                 reason=reason)
+            note = self.env._("%(channel)s: %(reason)s", channel=channel, reason=reason)
+        try:
+            with read_committed_cursor(self.env) as (cr, inline):
+                lead = self if inline else self.with_env(self.env(cr=cr))
+                if not inline:
+                    cr.execute("SET LOCAL lock_timeout = '1s'")
+                    cr.execute("SELECT id FROM crm_lead WHERE id = %s FOR NO KEY UPDATE",
+                               [self.id])
+                lead._dealer_ack_apply_channel(field, state, note)
+        except errors.LockNotAvailable:
+            # the caller's own transaction holds the lead (it wrote it): record it there
+            self._dealer_ack_apply_channel(field, state, note)
+            return
+        if not inline:
+            self.invalidate_recordset(ACK_STATUS_FIELDS)
+
+    def _dealer_ack_apply_channel(self, field, state, note):
+        current = self[field]
+        if (current == "delivered" and state in ("sent", "queued")) or (
+                current == "sent" and state == "queued"):
+            return
+        vals = {field: state}
+        if note:
+            vals["dealer_ack_note"] = note
         self.write(vals)
         self._dealer_ack_refresh_state()
 

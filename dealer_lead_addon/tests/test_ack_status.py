@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
@@ -8,6 +9,7 @@ from odoo.tests import HttpCase, tagged
 from odoo.addons.base.models.ir_cron import IrCron
 from odoo.addons.sms_twilio.tools.sms_twilio import get_twilio_status_callback_url
 
+from ..models import crm_lead as crm_lead_module
 from .common_send_queue import T0, DealerSendQueueCommon
 from .common_texting import ACCOUNT_SID, DEALER_NUMBER
 
@@ -75,6 +77,19 @@ class TestAcknowledgementStatus(DealerSendQueueCommon, HttpCase):
                          "the next run comes in two seconds, not at the next interval")
         self._acknowledge(T0 + timedelta(seconds=2))
         self.assertEqual(lead.dealer_ack_state, "queued")
+
+    def test_status_falls_back_to_the_callers_transaction_when_it_holds_the_lead(self):
+        lead = self._new_lead()
+        self._acknowledge()
+
+        @contextmanager
+        def locked(env):
+            raise errors.LockNotAvailable
+            yield  # pragma: no cover
+
+        with patch.object(crm_lead_module, "read_committed_cursor", locked):
+            self._run_sms_queue(T0)
+        self.assertEqual(lead.dealer_ack_sms_state, "sent")
 
     def test_late_sent_report_does_not_take_delivered_back(self):
         lead = self._new_lead()

@@ -107,7 +107,7 @@ class OdooServer:
             *base_args(self.db),
             "--http-interface", "127.0.0.1", "--http-port", str(self.port),
             "--gevent-port", str(odoo_tests.free_port()),
-            f"--workers={self.workers}", "--max-cron-threads=1",
+            f"--workers={self.workers}", "--max-cron-threads=2",
             "--db-filter", f"^{self.db}$", "--no-database-list",
             "--limit-time-real", "120", "--limit-time-cpu", "90",
             "--limit-request", "100000",
