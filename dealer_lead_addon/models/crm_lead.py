@@ -8,7 +8,7 @@ from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.tools import LazyTranslate
 
-from ..tools.concurrency import CONCURRENCY_ERRORS, read_committed_cursor
+from ..tools.concurrency import CONCURRENCY_ERRORS, read_committed_cursor, unseen_committed
 from ..tools.video_token import VIDEO_LINK_PLACEHOLDER
 from .dealer_response_clock import CHANNELS
 
@@ -254,8 +254,9 @@ class CrmLead(models.Model):
             self._dealer_acknowledge_soon()
             return
         leads._dealer_acknowledge_and_alert()
-        self.env["ir.cron"]._commit_progress(len(leads), remaining=self.search_count(
-            domain) if len(due) == batch_size else 0)
+        remaining = self.search_count(domain) if len(due) == batch_size else len(
+            unseen_committed(self, domain))
+        self.env["ir.cron"]._commit_progress(len(leads), remaining=remaining)
 
     @api.model
     def _dealer_acknowledge_soon(self):

@@ -6,6 +6,7 @@ from phonenumbers import timezone as phone_timezone
 from odoo import api, fields, models
 
 from ..tools import quiet_hours
+from ..tools.concurrency import unseen_committed
 from ..tools.region_timezones import region_timezones
 from ..tools.twilio_api import RETRY_STATE, TWILIO_UNSUBSCRIBED_STATE
 from ..tools.video_token import VIDEO_LINK_PLACEHOLDER
@@ -171,8 +172,9 @@ class SmsSms(models.Model):
             to_send._dealer_before_leaving(now)
             to_send._dealer_mark_send_started()
             to_send._dealer_call_provider()
-        self.env["ir.cron"]._commit_progress(len(records), remaining=self.search_count(
-            domain) if len(due) == batch_size else 0)
+        remaining = self.search_count(domain) if len(due) == batch_size else len(
+            unseen_committed(self, domain))
+        self.env["ir.cron"]._commit_progress(len(records), remaining=remaining)
 
     @api.model
     def _dealer_resolve_interrupted(self, now):

@@ -10,6 +10,7 @@ from odoo.addons.base.models.ir_cron import IrCron
 from odoo.addons.sms_twilio.tools.sms_twilio import get_twilio_status_callback_url
 
 from ..models import crm_lead as crm_lead_module
+from ..models import sms_sms as sms_sms_module
 from .common_send_queue import T0, DealerSendQueueCommon
 from .common_texting import ACCOUNT_SID, DEALER_NUMBER
 
@@ -90,6 +91,26 @@ class TestAcknowledgementStatus(DealerSendQueueCommon, HttpCase):
         with patch.object(crm_lead_module, "read_committed_cursor", locked):
             self._run_sms_queue(T0)
         self.assertEqual(lead.dealer_ack_sms_state, "sent")
+
+    def _remaining_reported(self, run, module):
+        """What a queue run tells the cron runner is left, when a lead or text committed by
+        another worker is invisible to the run's snapshot."""
+        with patch.object(module, "unseen_committed", return_value=[4242]), \
+                patch.object(IrCron, "_commit_progress", autospec=True,
+                             return_value=1.0) as progress, self._frozen(T0):
+            run()
+        return progress.call_args.kwargs["remaining"]
+
+    def test_ack_run_that_cannot_see_a_new_lead_asks_to_run_again(self):
+        # ir.cron clears the wake-up of a lead committed in the second the run started
+        remaining = self._remaining_reported(
+            self.env["crm.lead"]._cron_dealer_send_pending_acks, crm_lead_module)
+        self.assertEqual(remaining, 1, "the runner calls it again in a fresh transaction")
+
+    def test_sms_run_that_cannot_see_a_new_text_asks_to_run_again(self):
+        remaining = self._remaining_reported(
+            self.env["sms.sms"].sudo()._process_queue, sms_sms_module)
+        self.assertEqual(remaining, 1)
 
     def test_late_sent_report_does_not_take_delivered_back(self):
         lead = self._new_lead()

@@ -45,3 +45,20 @@ def read_committed_cursor(env):
         cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
         cr.execute("SET LOCAL lock_timeout = %s", [SIDE_LOCK_TIMEOUT])
         yield cr, False
+
+
+def unseen_committed(records, domain, limit=100):
+    """Ids of the records matching ``domain`` that a transaction started now sees and the
+    transaction of ``records`` cannot: they were committed after its snapshot.
+
+    A queue run that starts within the second another worker commits work for it cannot see
+    that work, and when it ends ``ir.cron`` clears the triggers due up to that second: the
+    wake-up is lost until the cron's next interval. A run that reports these as remaining is
+    called again at once by the cron runner, in a new transaction that sees them.
+    """
+    with read_committed_cursor(records.env) as (cr, inline):
+        if inline:
+            return []
+        committed = records.with_env(records.env(cr=cr)).search(domain, limit=limit).ids
+    visible = set(records.browse(committed).exists().ids)
+    return [record_id for record_id in committed if record_id not in visible]
