@@ -1,4 +1,4 @@
-"""Intake -> acknowledgement at the provider, on a real prefork Odoo (2 workers + 1 cron worker).
+"""Intake -> acknowledgement at the provider, on a real prefork Odoo (2 workers, 2 crons).
 
 Uses the reliability suite's harness (``tests/reliability``): the same database set-up, Twilio
 stand-in (HTTPS proxy serving the Messages API, so ``sms_twilio``'s own client runs) and SMTP
@@ -214,7 +214,7 @@ def main():
         shutil.rmtree(workdir, ignore_errors=True)
 
     burst, missing = results["addon_burst"]
-    print(f"Burst of {BURST} leads, {CLIENTS} clients, Odoo --workers=2 (+1 cron worker)")
+    print(f"Burst of {BURST} leads, {CLIENTS} clients, Odoo --workers=2 (+2 cron workers)")
     print(line("addon: inquiry -> ack text at provider", burst)
           + (f"   ({missing} never reached it)" if missing else ""))
     print(line("addon: lone lead -> ack text at provider", results["addon_lone"]))
