@@ -3,7 +3,6 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import ClassVar
 from unittest.mock import patch
-from urllib.parse import parse_qsl
 
 import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
@@ -44,8 +43,7 @@ class DealerSendQueueCommon(DealerTextingCommon):
         match = TWILIO_MESSAGES_RE.match(request.url)
         if not match:
             return super()._request_handler(session, request, **kwargs)
-        body = request.body or ""
-        form = dict(parse_qsl(body.decode() if isinstance(body, bytes) else body))
+        form = cls._twilio_form(request)
         number = form.get("To")
         script = cls.twilio_script.get(number) or []
         if not script and number in cls.twilio_errors:

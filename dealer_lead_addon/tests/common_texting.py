@@ -39,13 +39,18 @@ class DealerTextingCommon(DealerIntakeCommon):
     twilio_errors: ClassVar[dict] = {}
     twilio_requests: ClassVar[list] = []
 
+    @staticmethod
+    def _twilio_form(request):
+        """The form fields of a request to Twilio's Messages API (From, To, Body...)."""
+        body = request.body or ""
+        return dict(parse_qsl(body.decode() if isinstance(body, bytes) else body))
+
     @classmethod
     def _request_handler(cls, session, request, **kwargs):
         match = TWILIO_MESSAGES_RE.match(request.url)
         if not match:
             return super()._request_handler(session, request, **kwargs)
-        body = request.body or ""
-        form = dict(parse_qsl(body.decode() if isinstance(body, bytes) else body))
+        form = cls._twilio_form(request)
         cls.twilio_requests.append(form)
         response = Response()
         code = cls.twilio_errors.get(form.get("To"))

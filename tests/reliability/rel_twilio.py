@@ -202,16 +202,6 @@ class TwilioStandIn:
     def accepted_to(self, number):
         return [r for r in self.requests_to(number) if r.accepted]
 
-    def wait_for(self, predicate, timeout, interval=0.2):
-        """Poll ``predicate()`` until it is truthy or ``timeout`` seconds passed; return its last
-        value (tests assert on it)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            value = predicate()
-            if value or time.monotonic() > deadline:
-                return value
-            time.sleep(interval)
-
     def send_status_callback(self, request, status="delivered", error_code=None):
         """POST a delivery report for ``request`` to its StatusCallback, signed like Twilio.
 
