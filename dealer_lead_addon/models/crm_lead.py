@@ -27,6 +27,7 @@ ACK_CRON = "dealer_lead_addon.ir_cron_dealer_pending_acks"
 # what the queues and delivery reports write on a lead about its acknowledgement
 ACK_STATUS_FIELDS = ["dealer_ack_sms_state", "dealer_ack_mail_state", "dealer_ack_state",
                      "dealer_ack_note", "dealer_ack_sent_at"]
+ACK_RECORDED_KEY = "dealer_lead_addon.ack_recorded"
 # a run that met a lead changed by another worker tries again this soon
 ACK_RETRY_SECONDS = 2
 # what happened to the acknowledgement on one channel (text or e-mail)
@@ -481,6 +482,12 @@ class CrmLead(models.Model):
         self.ensure_one()
         if not state:
             return
+        # the provider's answer reaches here twice in one queue run (its tracker, then the
+        # driver): record each verdict once per transaction
+        recorded = self.env.cr.precommit.data.setdefault(ACK_RECORDED_KEY, set())
+        if (self.id, field, state, reason) in recorded:
+            return
+        recorded.add((self.id, field, state, reason))
         note = False
         if reason and state in ("failed", "maybe_sent"):
             channel = self.env._("SMS") if field == "dealer_ack_sms_state" else self.env._(
