@@ -1,5 +1,4 @@
 import logging
-from datetime import timedelta
 
 from psycopg2 import errors
 
@@ -28,8 +27,6 @@ ACK_CRON = "dealer_lead_addon.ir_cron_dealer_pending_acks"
 ACK_STATUS_FIELDS = ["dealer_ack_sms_state", "dealer_ack_mail_state", "dealer_ack_state",
                      "dealer_ack_note", "dealer_ack_sent_at"]
 ACK_RECORDED_KEY = "dealer_lead_addon.ack_recorded"
-# a run that met a lead changed by another worker tries again this soon
-ACK_RETRY_SECONDS = 2
 # what happened to the acknowledgement on one channel (text or e-mail)
 ACK_CHANNEL_STATES = [
     ("queued", "Queued"), ("sent", "Sent"), ("delivered", "Delivered"),
@@ -242,8 +239,8 @@ class CrmLead(models.Model):
     @api.model
     def _cron_dealer_send_pending_acks(self, batch_size=ACK_BATCH_SIZE):
         """Acknowledge pending leads, one batch per call (the cron runner calls again while
-        some remain). Woken at intake; its interval is the safety net. Leads being
-        acknowledged by another worker are skipped (``SKIP LOCKED``)."""
+        some remain). Woken at intake; its interval is the safety net. Leads locked by
+        another transaction are skipped (``SKIP LOCKED``) and reported as left to do."""
         domain = [("dealer_ack_state", "=", "pending")]
         due = self.search(domain, order="id", limit=batch_size)
         try:
@@ -251,19 +248,16 @@ class CrmLead(models.Model):
                 leads = due.try_lock_for_update()
         except CONCURRENCY_ERRORS:
             # a lead changed after this run's snapshot (a repeat inquiry was attached to it):
-            # a new run sees it; in a moment, not at the next interval (speed to lead)
-            self._dealer_acknowledge_soon()
+            # reported as left to do, the cron runner runs again at once in a new transaction
+            self.env["ir.cron"]._commit_progress(0, remaining=len(due))
             return
         leads._dealer_acknowledge_and_alert()
-        remaining = self.search_count(domain) if len(due) == batch_size else len(
+        # skipped: locked by a request attaching a repeat inquiry to them; unseen: committed
+        # after this run's snapshot. Both are left to do: the cron runner runs again at once
+        skipped = len(due) - len(leads)
+        remaining = self.search_count(domain) if len(due) == batch_size else skipped + len(
             unseen_committed(self, domain))
         self.env["ir.cron"]._commit_progress(len(leads), remaining=remaining)
-
-    @api.model
-    def _dealer_acknowledge_soon(self):
-        # sudo: whoever meets the conflict wakes the acknowledgement cron
-        self.env.ref(ACK_CRON).sudo()._trigger(
-            at=fields.Datetime.now() + timedelta(seconds=ACK_RETRY_SECONDS))
 
     @api.model
     def _dealer_route_facts(self, source=None, condition=False, make=False, company=None,

@@ -172,7 +172,9 @@ class SmsSms(models.Model):
             to_send._dealer_before_leaving(now)
             to_send._dealer_mark_send_started()
             to_send._dealer_call_provider()
-        remaining = self.search_count(domain) if len(due) == batch_size else len(
+        # skipped (locked elsewhere) and unseen (committed after our snapshot) are left to do
+        skipped = len(due) - len(records)
+        remaining = self.search_count(domain) if len(due) == batch_size else skipped + len(
             unseen_committed(self, domain))
         self.env["ir.cron"]._commit_progress(len(records), remaining=remaining)
 

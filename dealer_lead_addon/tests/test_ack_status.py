@@ -71,11 +71,13 @@ class TestAcknowledgementStatus(DealerSendQueueCommon, HttpCase):
         Lead = type(self.env["crm.lead"])
         # the lock meets a lead a repeat inquiry updated after this run's snapshot
         with patch.object(Lead, "try_lock_for_update", side_effect=errors.SerializationFailure), \
-                patch.object(IrCron, "_trigger", autospec=True) as trigger:
-            self._acknowledge()
+                patch.object(IrCron, "_commit_progress", autospec=True,
+                             return_value=1.0) as progress, self._frozen(T0):
+            self.env["crm.lead"]._cron_dealer_send_pending_acks()
+        self.env.invalidate_all()
         self.assertEqual(lead.dealer_ack_state, "pending", "nothing written by the failed run")
-        self.assertEqual(trigger.call_args.kwargs["at"], T0 + timedelta(seconds=2),
-                         "the next run comes in two seconds, not at the next interval")
+        self.assertEqual(progress.call_args.kwargs["remaining"], 1,
+                         "reported as left to do: the cron runner runs again at once")
         self._acknowledge(T0 + timedelta(seconds=2))
         self.assertEqual(lead.dealer_ack_state, "queued")
 
@@ -100,6 +102,16 @@ class TestAcknowledgementStatus(DealerSendQueueCommon, HttpCase):
                              return_value=1.0) as progress, self._frozen(T0):
             run()
         return progress.call_args.kwargs["remaining"]
+
+    def test_ack_run_that_meets_a_locked_lead_asks_to_run_again(self):
+        self._new_lead()
+        Lead = type(self.env["crm.lead"])
+        # a request attaching a repeat inquiry holds the lead: SKIP LOCKED passes it over
+        with patch.object(Lead, "try_lock_for_update", lambda records: records.browse()), \
+                patch.object(IrCron, "_commit_progress", autospec=True,
+                             return_value=1.0) as progress, self._frozen(T0):
+            self.env["crm.lead"]._cron_dealer_send_pending_acks()
+        self.assertEqual(progress.call_args.kwargs["remaining"], 1)
 
     def test_ack_run_that_cannot_see_a_new_lead_asks_to_run_again(self):
         # ir.cron clears the wake-up of a lead committed in the second the run started
