@@ -42,7 +42,7 @@ class TestVideoSendLink(DealerVideoCommon):
         wizard = self._wizard()
         self.assertEqual(wizard.lead_ids, self.lead)
         self.assertEqual(wizard.channel, "sms")
-        self.assertIn("+15145550199", wizard.recipient_summary)
+        self.assertEqual(wizard.recipient_summary, "Sophie Tremblay — +15145550199 (English)")
 
     def test_text_carries_a_customer_link_in_english_for_an_english_customer(self):
         self._wizard().action_send()

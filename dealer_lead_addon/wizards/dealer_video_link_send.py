@@ -35,7 +35,8 @@ class DealerVideoLinkSend(models.TransientModel):
                 address = lead.phone_sanitized if wizard.channel == "sms" else lead.email_normalized
                 language = self.env._("French") if lead._dealer_customer_lang() == "fr" \
                     else self.env._("English")
-                lines.append(f"{lead.display_name} — {address or self.env._('none')} ({language})")
+                name = lead._dealer_customer_name() or lead.display_name
+                lines.append(f"{name} — {address or self.env._('none')} ({language})")
             wizard.recipient_summary = "\n".join(lines)
 
     def action_send(self):
