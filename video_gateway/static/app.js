@@ -310,12 +310,13 @@
       photo.hidden = !peer.photo;
       $("peer-card").hidden = false;
     }
-    if (peer.present) {
+    if (peer.present && !inCall()) {
       if ($("callback")) { $("callback").hidden = true; }
       setPhase("connecting");
       setStatus(peer.name ? S.advisor_joining.replace("{name}", peer.name) : S.connecting);
     }
   }
+  function inCall() { return !!state.pc && state.pc.connectionState === "connected"; }
   function hidePeer() { $("peer-card").hidden = true; }
   $("peer-photo").addEventListener("error", function () { $("peer-photo").hidden = true; });
   if ($("logo")) {
@@ -381,8 +382,10 @@
         forgetResume();
         return finish(S.call_over);
       }
-      setPhase("reconnecting");
-      setStatus(S.reconnecting);
+      if (!inCall()) {  /* in a call, media goes on browser to browser: reconnect quietly */
+        setPhase("reconnecting");
+        setStatus(S.reconnecting);
+      }
       state.retries += 1;
       setTimeout(connect, Math.min(10000, 500 * Math.pow(2, state.retries)));
     };
