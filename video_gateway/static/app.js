@@ -450,6 +450,7 @@
 
   /* ---------------------------------------------------------------- join step */
   function join() {
+    metrics.join = performance.now();
     $("join").hidden = true;
     setPhase("connecting");
     setStatus(S.connecting);
