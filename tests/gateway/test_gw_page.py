@@ -271,3 +271,17 @@ async def test_a_refused_camera_still_lets_the_customer_join(
         await page.click("#btn-join")
         fake_odoo.wait_for("customer_waiting")
         await wait_status(page, "patienter")
+
+
+async def test_times_are_written_the_quebec_way_in_french_and_the_canadian_way_in_english(
+        gateway: GatewayProcess, images: ImageServer) -> None:
+    async with chromium() as browser:
+        page = await phone(browser)
+        await page.goto(customer_link(gateway, new_room(), images))
+        written = await page.evaluate("""() => [[9, 0], [14, 30], [12, 0], [0, 5], [17, 0]]
+            .map(([h, m]) => { const d = new Date(2026, 10, 24, h, m);
+                               return [vgFormat.time(d, 'fr'), vgFormat.time(d, 'en')]; })""")
+        assert written == [["9 h", "9 a.m."], ["14 h 30", "2:30 p.m."], ["12 h", "12 p.m."],
+                           ["0 h 05", "12:05 a.m."], ["17 h", "5 p.m."]]
+        assert await page.evaluate("[vgFormat.elapsed(42), vgFormat.elapsed(65)]") == \
+            ["42 s", "1 min 05 s"]
