@@ -40,6 +40,8 @@
         "data/sms_template_keyword_data.xml",
         "data/dealer_texting_data.xml",
         "wizards/dealer_consent_record_views.xml",
+        "data/dealer_video_link_templates.xml",
+        "wizards/dealer_video_link_send_views.xml",
         "views/dealer_texting_views.xml",
         "views/sms_template_views.xml",
     ],

@@ -1,7 +1,8 @@
 """Public pages: ``/join/<token>`` (customer or advisor, French or English) and static files.
 
 The token is verified before anything is rendered; a page shows nothing of the lead beyond
-the dealer's name and first names. Templates are rendered with autoescape on.
+what Odoo put in the token: the dealer's name and logo, first names, the advisor's photo and
+the vehicle of interest's name. Templates are rendered with autoescape on.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import email.utils
 import http
 import mimetypes
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +44,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "in_call": "En ligne avec {name}",
         "peer_away": "Connexion perdue avec votre interlocuteur, reconnexion…",
         "reconnecting": "Connexion perdue, reconnexion…",
-        "no_answer": "Aucun conseiller n'est disponible pour le moment. Choisissez un moment "
-                     "pour qu'on vous rappelle :",
+        "no_answer": "Aucun conseiller n'est disponible pour le moment.",
         "book": "Être rappelé",
         "booked": "C'est noté : nous vous rappellerons.",
         "mute": "Couper le micro",
@@ -58,6 +59,23 @@ STRINGS: dict[str, dict[str, str]] = {
                      "lien au concessionnaire.",
         "room_taken": "Un autre conseiller a déjà pris cet appel.",
         "camera_muted": "Caméra coupée",
+        "intro_customer": "Un conseiller de l'équipe {dealer} va vous parler en direct, en "
+                          "vidéo.",
+        "vehicle": "Véhicule\u00a0: {vehicle}",
+        "join_hint": "Votre caméra et votre micro s'activent seulement quand vous touchez le "
+                     "bouton. Vous pourrez vous voir avant d'entrer.",
+        "preview": "Vérifier ma caméra",
+        "preview_placeholder": "Votre image apparaîtra ici.",
+        "preview_ready": "Voici votre image. Touchez «\u00a0Rejoindre\u00a0» quand vous êtes "
+                         "prêt.",
+        "join": "Rejoindre",
+        "waiting_elapsed": "En attente depuis {elapsed}",
+        "advisor_joining": "{name} se joint à l'appel…",
+        "callback_pick": "Choisissez un moment pour qu'on vous rappelle\u00a0:",
+        "today": "Aujourd'hui",
+        "tomorrow": "Demain",
+        "call_over": "Cet appel est terminé. Pour parler à un conseiller, demandez un nouveau "
+                     "lien au concessionnaire.",
     },
     "en": {
         "title": "Live video call",
@@ -77,7 +95,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "in_call": "On the line with {name}",
         "peer_away": "The other party lost their connection, reconnecting…",
         "reconnecting": "Connection lost, reconnecting…",
-        "no_answer": "No advisor is available right now. Pick a time for us to call you back:",
+        "no_answer": "No advisor is available right now.",
         "book": "Call me back",
         "booked": "Got it: we will call you back.",
         "mute": "Mute",
@@ -92,15 +110,36 @@ STRINGS: dict[str, dict[str, str]] = {
                      "dealership for a new link.",
         "room_taken": "Another advisor already took this call.",
         "camera_muted": "Camera off",
+        "intro_customer": "An advisor from {dealer} will talk with you live, on video.",
+        "vehicle": "Vehicle: {vehicle}",
+        "join_hint": "Your camera and microphone turn on only when you tap the button. You "
+                     "will see yourself before you join.",
+        "preview": "Check my camera",
+        "preview_placeholder": "Your picture will appear here.",
+        "preview_ready": "This is your picture. Tap \u201cJoin\u201d when you are ready.",
+        "join": "Join",
+        "waiting_elapsed": "Waiting for {elapsed}",
+        "advisor_joining": "{name} is joining the call…",
+        "callback_pick": "Pick a time for us to call you back:",
+        "today": "Today",
+        "tomorrow": "Tomorrow",
+        "call_over": "This call is over. To talk with an advisor, ask the dealership for a new "
+                     "link.",
     },
 }
 
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:{images}; "
        "media-src 'self' blob: mediastream:; connect-src 'self' ws: wss:; "
        "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 
 
-def _headers(content_type: str, length: int, cache: str) -> Headers:
+def _image_origin(url: str) -> str:
+    """' scheme://host[:port]' of an image URL of the token (the Odoo that minted it), or ''."""
+    parts = urllib.parse.urlsplit(url)
+    return f" {parts.scheme}://{parts.netloc}" if url and parts.netloc else ""
+
+
+def _headers(content_type: str, length: int, cache: str, images: str = "") -> Headers:
     return Headers([
         ("Date", email.utils.formatdate(usegmt=True)),
         ("Connection", "close"),
@@ -110,7 +149,7 @@ def _headers(content_type: str, length: int, cache: str) -> Headers:
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", "no-referrer"),
         ("X-Frame-Options", "DENY"),
-        ("Content-Security-Policy", CSP),
+        ("Content-Security-Policy", CSP.format(images=images)),
         ("Permissions-Policy", "camera=(self), microphone=(self)"),
     ])
 
@@ -135,19 +174,23 @@ class Pages:
             return self._html(403, body)
         strings = STRINGS[claims.lang]
         advisor = claims.role == "advisor"
+        dealer = claims.dealer
+        intro = strings["intro_advisor" if advisor else "intro_customer"].replace(
+            "{dealer}", dealer)
         config = {
             "role": claims.role, "lang": claims.lang, "record": claims.rec, "room": claims.room,
-            "strings": {k: v.replace("{dealer}", claims.dealer) for k, v in strings.items()},
+            "strings": {k: v.replace("{dealer}", dealer) for k, v in strings.items()},
         }
         body = self.render(
-            "join.html", lang=claims.lang, role=claims.role, dealer=claims.dealer,
-            title=strings["title_advisor" if advisor else "title"],
-            intro=strings["intro_advisor" if advisor else "intro"].replace(
-                "{dealer}", claims.dealer),
-            strings=strings, record=claims.rec, config=config,
-            consent_question=strings["consent_question"].replace("{dealer}", claims.dealer),
+            "join.html", lang=claims.lang, role=claims.role, dealer=dealer,
+            title=strings["title_advisor" if advisor else "title"], intro=intro,
+            strings=strings, record=claims.rec, config=config, logo=claims.logo,
+            vehicle=claims.vehicle,
+            vehicle_line=strings["vehicle"].replace("{vehicle}", claims.vehicle),
+            consent_question=strings["consent_question"].replace("{dealer}", dealer),
         ).encode()
-        return self._html(200, body)
+        # the advisor's photo comes from the same Odoo as the dealer's logo
+        return self._html(200, body, images=_image_origin(claims.logo))
 
     def static(self, name: str) -> Response:
         path = self._static.get(name)
@@ -162,6 +205,7 @@ class Pages:
         return Response(200, "OK", _headers(content_type, len(body), "public, max-age=300"),
                         body)
 
-    def _html(self, status: int, body: bytes) -> Response:
+    def _html(self, status: int, body: bytes, images: str = "") -> Response:
         return Response(status, http.HTTPStatus(status).phrase,
-                        _headers("text/html; charset=utf-8", len(body), "no-store"), body)
+                        _headers("text/html; charset=utf-8", len(body), "no-store", images),
+                        body)

@@ -461,9 +461,11 @@ class Room:
         return [Send(conn, message) for conn in self.connections]
 
     def _public(self, seat: Seat) -> dict[str, Any]:
-        """What one party may know of the other: role, first name, media and consent."""
+        """What one party may know of the other: role, first name, media and consent (and
+        the photo URL Odoo put in the token, if any)."""
         return {"role": seat.role, "name": seat.claims.name, "present": seat.conn is not None,
-                "audio": seat.audio, "video": seat.video, "consent": seat.consent}
+                "audio": seat.audio, "video": seat.video, "consent": seat.consent,
+                "photo": seat.claims.photo}
 
     def _welcome(self, seat: Seat, resume_token: str, extra: dict[str, Any]) -> dict[str, Any]:
         peer = self.peer_of(seat)

@@ -23,6 +23,7 @@ LANGS = ("fr", "en")
 ROOM_RE = re.compile(r"^[A-Za-z0-9_-]{22,128}$")
 LEEWAY_SECONDS = 5
 MAX_TOKEN_CHARS = 4096
+IMAGE_URL_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[^\s\"'<>\\]*$")
 
 
 class TokenError(ValueError):
@@ -50,6 +51,11 @@ class JoinClaims:
     # resume tokens only: the room instance and seat they were issued for
     instance: str = ""
     seat: str = ""
+    # optional display claims (minted by Odoo; shown on the pages, never trusted for access):
+    # the vehicle of interest's name, the dealer's logo URL, the advisor's photo URL
+    vehicle: str = ""
+    logo: str = ""
+    photo: str = ""
 
     @property
     def advisor_id(self) -> int | None:
@@ -81,12 +87,14 @@ def mint_resume_token(claims: JoinClaims, instance: str, seat: str, secret: str,
         "lead": claims.lead, "sub": claims.sub, "name": claims.name, "dealer": claims.dealer,
         "lang": claims.lang, "rec": claims.rec, "instance": instance, "seat": seat,
     }
+    payload.update(_display_claims(claims))
     return jwt.encode(payload, secret.encode(), algorithm="HS256")
 
 
 def mint_join_token(secret: str, *, room: str, role: str, lead: int = 1, sub: str = "customer",
                     name: str = "", dealer: str = "", lang: str = "fr", rec: bool = False,
-                    ttl: int = 3600, now: float | None = None, jti: str | None = None) -> str:
+                    ttl: int = 3600, now: float | None = None, jti: str | None = None,
+                    **display: str) -> str:
     """Mint a token exactly as Odoo does (used by tests, benchmarks and local demos)."""
     issued = int(time.time() if now is None else now)
     payload = {
@@ -94,6 +102,7 @@ def mint_join_token(secret: str, *, room: str, role: str, lead: int = 1, sub: st
         "jti": jti or secrets.token_urlsafe(16), "room": room, "role": role, "lead": lead,
         "sub": sub, "name": name, "dealer": dealer, "lang": lang, "rec": rec,
     }
+    payload.update({k: v for k, v in display.items() if k in ("vehicle", "logo", "photo")})
     return jwt.encode(payload, secret.encode(), algorithm="HS256")
 
 
@@ -136,4 +145,18 @@ def _claims(payload: dict[str, Any]) -> JoinClaims:
         name=str(payload.get("name") or "")[:64], dealer=str(payload.get("dealer") or "")[:128],
         lang=lang, rec=payload.get("rec") is True, jti=str(payload["jti"])[:128],
         exp=int(payload["exp"]), instance=str(payload.get("instance") or ""),
-        seat=str(payload.get("seat") or ""))
+        seat=str(payload.get("seat") or ""),
+        vehicle=str(payload.get("vehicle") or "")[:128],
+        logo=_image_url(payload.get("logo")), photo=_image_url(payload.get("photo")))
+
+
+def _image_url(value: Any) -> str:
+    """An absolute http(s) URL of at most 512 characters, else '' (never a script URL)."""
+    if not isinstance(value, str) or len(value) > 512 or not IMAGE_URL_RE.match(value):
+        return ""
+    return value
+
+
+def _display_claims(claims: JoinClaims) -> dict[str, str]:
+    return {key: value for key, value in (
+        ("vehicle", claims.vehicle), ("logo", claims.logo), ("photo", claims.photo)) if value}

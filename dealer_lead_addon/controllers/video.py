@@ -14,7 +14,7 @@ MAX_TIMESTAMP_DIGITS = 11
 class DealerVideoController(http.Controller):
     """``POST /dealer_lead/video/event``: signed callbacks of the video gateway.
 
-    Contract in ``VIDEO_CONTRACT.md`` and ``docs/video-odoo.md``: 403 on a missing/bad
+    Contract in ``docs/video-odoo.md``: 403 on a missing/bad
     signature or a timestamp more than 300 s away, 400 on a timestamp that is not unix seconds
     or a malformed body, 200 ``{"ok": true}``
     otherwise (replays included), 500 when processing failed (the gateway retries).
@@ -46,6 +46,21 @@ class DealerVideoController(http.Controller):
             return request.make_json_response(
                 {"error": "processing failed, retry later"}, status=500)
         return request.make_json_response(answer, status=status)
+
+    @http.route("/dealer_lead/video/photo/<int:user_id>/<int:exp>/<string:signature>",
+                type="http", auth="public", methods=["GET"], save_session=False)
+    def advisor_photo(self, user_id, exp, signature, **_kwargs):
+        """The advisor's photo for the customer's video page: the URL is minted in the advisor's
+        join token and signed with the shared secret; it grants this one photo until ``exp``."""
+        secret = request.env["dealer.video.session"]._dealer_param("video_secret")
+        if not video_token.check_photo(secret, user_id, exp, signature):
+            return request.make_json_response({"error": "invalid or expired link"}, status=403)
+        # sudo: the signed URL grants this user's avatar and nothing else
+        user = request.env["res.users"].sudo().browse(user_id).exists()
+        if not user:
+            return request.make_json_response({"error": "not found"}, status=404)
+        stream = request.env["ir.binary"]._get_image_stream_from(user, "avatar_128")
+        return stream.get_response(max_age=3600)
 
     @staticmethod
     def _timestamp_readable(timestamp):

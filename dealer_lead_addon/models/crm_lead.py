@@ -844,6 +844,57 @@ class CrmLead(models.Model):
         action["context"] = {"default_lead_id": self.id}
         return action
 
+    def action_dealer_video_send_link(self):
+        """Open the "Send video link" wizard for these leads (form button, Actions menu)."""
+        self.env["dealer.video.session"]._dealer_require_configured()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dealer_lead_addon.dealer_video_link_send_action")
+        action["context"] = {"active_model": "crm.lead", "active_ids": self.ids,
+                             "active_id": self.ids[:1] and self.ids[0]}
+        return action
+
+    def _dealer_video_link_refusal(self, channel):
+        """Why the video link cannot go to this customer by ``channel``, or ''."""
+        self.ensure_one()
+        if channel == "sms":
+            if not self.phone_sanitized:
+                return self.env._("no valid phone number")
+            if self.phone_sanitized_blacklisted:
+                return self.env._("the number opted out of texts")
+            return ""
+        if not self.email_normalized:
+            return self.env._("no e-mail address")
+        if self.is_blacklisted:
+            return self.env._("the address opted out of e-mails")
+        return ""
+
+    def _dealer_video_send_link(self, channel):
+        """Queue the customer's live video link by text ('sms') or e-mail, in their language,
+        through the one outbound door (the guard still checks opt-out, quiet hours and caps
+        where the message leaves). A person sends it: it is not an automated message.
+
+        :return: the ``sms.sms`` or ``mail.mail`` queued
+        """
+        self.ensure_one()
+        lang = self._dealer_customer_lang()
+        Outbound = self.env["dealer.outbound"]
+        if channel == "sms":
+            template = self.env.ref(f"dealer_lead_addon.sms_template_video_link_{lang}")
+            return Outbound._send_sms(
+                self, Outbound._render_sms(template, self, lang), purpose="transactional",
+                number=self.phone_sanitized, partner=self.partner_id or None,
+                author=self.env.user, automated=False)
+        template = self.env.ref(f"dealer_lead_addon.mail_template_video_link_{lang}")
+        return Outbound._send_mail(self, template, purpose="transactional", automated=False)
+
+    def _dealer_video_ack_url(self):
+        """The video link of the acknowledgement templates: only when the setting
+        "Video Link in Acknowledgements" is on (off by default), else ''."""
+        self.ensure_one()
+        if self.env["dealer.video.session"]._dealer_param("video_ack_link", "False") != "True":
+            return ""
+        return self._dealer_video_customer_url()
+
     def _dealer_video_ring_users(self, at=None):
         """Who is alerted when the customer waits: the salesperson, else the team's advisors
         on shift now (ring group, first to join wins)."""

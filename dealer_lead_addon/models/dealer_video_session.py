@@ -111,11 +111,23 @@ class DealerVideoSession(models.Model):
         return f"{base}/join/{token}", exp
 
     def _dealer_common_claims(self):
+        """What both pages show: the dealer's name and logo (Odoo's public company logo
+        route), the vehicle of interest; and whether calls are recorded."""
         lead = self.lead_id
-        return {
-            "dealer": (lead.company_id or self.env.company).name or "",
+        company = lead.company_id or self.env.company
+        claims = {
+            "dealer": company.name or "",
             "rec": self._dealer_param("video_record", "False") == "True",
+            "logo": f"{lead.get_base_url()}/logo.png?company={company.id}",
         }
+        if lead.dealer_vehicle_summary:
+            claims["vehicle"] = lead.dealer_vehicle_summary[:128]
+        return claims
+
+    def _dealer_photo_url(self, user, exp):
+        """A signed URL of ``user``'s photo until ``exp``, for the customer's page."""
+        signature = video_token.photo_signature(self._dealer_param("video_secret"), user.id, exp)
+        return f"{self.lead_id.get_base_url()}/dealer_lead/video/photo/{user.id}/{exp}/{signature}"
 
     def _dealer_customer_url(self):
         """A fresh single-use customer link to this room; extends the session's link expiry."""
@@ -133,8 +145,12 @@ class DealerVideoSession(models.Model):
         """A fresh 30-minute single-use advisor link to this room for ``user``."""
         self.ensure_one()
         lang = "fr" if (user.lang or "").startswith("fr") else "en"
+        # the photo outlives the advisor's link: it is shown for as long as the call goes on
+        now = fields.Datetime.now().replace(tzinfo=UTC)
+        photo_exp = int(now.timestamp()) + self._dealer_link_hours() * 3600
         claims = dict(self._dealer_common_claims(), role="advisor", sub=str(user.id),
-                      name=(user.name or "").split()[0] if user.name else "", lang=lang)
+                      name=(user.name or "").split()[0] if user.name else "", lang=lang,
+                      photo=self._dealer_photo_url(user, photo_exp))
         return self._dealer_join_url(claims, ADVISOR_LINK_SECONDS)[0]
 
     # ------------------------------------------------------------

@@ -36,3 +36,8 @@ class ResConfigSettings(models.TransientModel):
         string="Record Video Sessions", config_parameter="dealer_lead_addon.video_record",
         help="Offer recording; a session is recorded only when the customer and the advisor "
              "both consent, and the recording is attached to the lead.")
+    dealer_video_ack_link = fields.Boolean(
+        string="Video Link in Acknowledgements",
+        config_parameter="dealer_lead_addon.video_ack_link",
+        help="The acknowledgement sent while the team is open invites the customer to talk "
+             "live on video, with their own link.")

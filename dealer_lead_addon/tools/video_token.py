@@ -1,7 +1,7 @@
 """Join tokens for the video gateway and the signature of its callbacks.
 
 Both use the secret Odoo shares with the gateway (ICP ``dealer_lead_addon.video_secret``, gateway
-env ``GATEWAY_SECRET``), as raw UTF-8 bytes. See ``VIDEO_CONTRACT.md`` / ``docs/video-odoo.md``.
+env ``GATEWAY_SECRET``), as raw UTF-8 bytes. See ``docs/video-odoo.md``.
 """
 
 import base64
@@ -41,6 +41,22 @@ def mint_join_token(secret, claims, ttl_seconds):
     key = base64.urlsafe_b64encode(secret.encode()).decode()
     token = jwt.sign(payload, key, ttl_seconds, jwt.Algorithm.HS256)
     return token, payload["exp"]
+
+
+def photo_signature(secret, user_id, exp):
+    """Hex HMAC-SHA256 granting the public photo route one user's photo until ``exp``."""
+    message = f"photo:{int(user_id)}:{int(exp)}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def check_photo(secret, user_id, exp, signature, now=None):
+    """True when ``signature`` grants ``user_id``'s photo and ``exp`` has not passed."""
+    if not secret or len(secret.encode()) < MIN_SECRET_BYTES:
+        return False
+    if exp < (time.time() if now is None else now):
+        return False
+    expected = photo_signature(secret, user_id, exp)
+    return hmac.compare_digest(expected.encode(), (signature or "").lower().encode())
 
 
 def callback_signature(secret, timestamp, raw_body):

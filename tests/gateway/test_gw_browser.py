@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from gw_helpers import FakeOdoo, GatewayProcess, new_room, token
+from page_helpers import join_as_customer
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -62,6 +63,7 @@ async def test_customer_and_advisor_pages_decode_each_others_frames(
     room = new_room()
     async with customer_and_advisor_pages() as (customer, advisor):
         await customer.goto(f"{gateway.http}/join/{token(room, lang='en')}")
+        await join_as_customer(customer)
         fake_odoo.wait_for("customer_waiting")
         assert "advisor will be with you" in (await customer.text_content("#status"))
         await advisor.goto(f"{gateway.http}/join/{token(room, 'advisor')}")
@@ -79,6 +81,7 @@ async def test_customer_page_reconnects_after_reload(
     room = new_room()
     async with customer_and_advisor_pages() as (customer, advisor):
         await customer.goto(f"{gateway.http}/join/{token(room)}")
+        await join_as_customer(customer)
         await advisor.goto(f"{gateway.http}/join/{token(room, 'advisor')}")
         await wait_rising(advisor)
         await customer.reload()
@@ -90,6 +93,7 @@ async def test_pages_record_when_both_consent(gateway: GatewayProcess, fake_odoo
     room = new_room()
     async with customer_and_advisor_pages() as (customer, advisor):
         await customer.goto(f"{gateway.http}/join/{token(room, rec=True)}")
+        await join_as_customer(customer)
         await customer.check("#consent-box")
         await customer.click("#consent-continue")
         [waiting] = fake_odoo.wait_for("customer_waiting")

@@ -7,18 +7,89 @@
   var config = JSON.parse(document.getElementById("vg-config").textContent);
   var S = config.strings;
   var joinToken = location.pathname.split("/").pop();
-  var storeKey = "vg:" + joinToken;
+  var isCustomer = config.role === "customer";
+  /* the resume token survives a closed tab (localStorage), per room and role: the same phone
+   * reopens its seat while the token is valid; another device only has the spent link */
+  var storeKey = "vg:resume:" + config.room + ":" + config.role;
   var $ = function (id) { return document.getElementById(id); };
 
   var state = {
     ws: null, pc: null, recPc: null, epoch: 0, iceServers: [], localStream: null,
     pendingCandidates: [], ended: false, retries: 0, lastRenegotiate: 0,
-    audio: true, video: true, joined: false,
+    audio: true, video: true, joined: false, waitingSince: 0, noAnswerShown: false,
   };
   var metrics = window.vgMetrics = { start: performance.now() };
   window.vgState = state;
 
   function setStatus(text) { $("status").textContent = text; }
+  function setPhase(phase) {
+    $("app").dataset.state = phase;
+    if (phase === "waiting") {
+      state.waitingSince = state.waitingSince || Date.now();
+      saveResume();
+    }
+    showElapsed();
+  }
+
+  /* ---------------------------------------------------------------- resume token */
+  function loadResume() {
+    try {
+      var entry = JSON.parse(localStorage.getItem(storeKey) || "null");
+      if (entry && entry.token && entry.exp * 1000 > Date.now()) { return entry; }
+    } catch (e) { /* unreadable: forget it */ }
+    localStorage.removeItem(storeKey);
+    return null;
+  }
+  function tokenExpiry(token) {
+    try {
+      var part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+      return JSON.parse(atob(part)).exp || 0;
+    } catch (e) { return 0; }
+  }
+  function saveResume(token) {
+    var entry = loadResume() || {};
+    if (token) { entry.token = token; entry.exp = tokenExpiry(token); }
+    if (!entry.token) { return; }
+    entry.waitingSince = state.waitingSince || entry.waitingSince || 0;
+    localStorage.setItem(storeKey, JSON.stringify(entry));
+  }
+  function forgetResume() { localStorage.removeItem(storeKey); }
+
+  /* ---------------------------------------------------------------- times, the Quebec way */
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  /* fr: "9 h", "14 h 30"; en: "9 a.m.", "2:30 p.m." */
+  function formatTime(date, lang) {
+    var h = date.getHours(), m = date.getMinutes();
+    if (lang === "fr") { return h + " h" + (m ? " " + pad(m) : ""); }
+    var h12 = h % 12 || 12;
+    return h12 + (m ? ":" + pad(m) : "") + (h < 12 ? " a.m." : " p.m.");
+  }
+  function formatDay(date, lang, now) {
+    var today = new Date(now); today.setHours(0, 0, 0, 0);
+    var day = new Date(date); day.setHours(0, 0, 0, 0);
+    var offset = Math.round((day - today) / 86400000);
+    if (offset === 0) { return S.today; }
+    if (offset === 1) { return S.tomorrow; }
+    var text = date.toLocaleDateString(lang === "fr" ? "fr-CA" : "en-CA",
+      { weekday: "long", day: "numeric", month: "long" });
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+  function formatElapsed(seconds) {
+    var min = Math.floor(seconds / 60), sec = seconds % 60;
+    return min ? min + " min " + pad(sec) + " s" : sec + " s";
+  }
+  window.vgFormat = { time: formatTime, day: formatDay, elapsed: formatElapsed };
+
+  function showElapsed() {
+    var box = $("elapsed");
+    var waiting = $("app").dataset.state === "waiting" && state.waitingSince;
+    box.hidden = !waiting;
+    if (waiting) {
+      var seconds = Math.max(0, Math.floor((Date.now() - state.waitingSince) / 1000));
+      box.textContent = S.waiting_elapsed.replace("{elapsed}", formatElapsed(seconds));
+    }
+  }
+  setInterval(showElapsed, 1000);
   function send(message) {
     if (state.ws && state.ws.readyState === WebSocket.OPEN) {
       state.ws.send(JSON.stringify(message));
@@ -26,15 +97,24 @@
   }
 
   /* ---------------------------------------------------------------- local media */
-  var mediaReady = navigator.mediaDevices.getUserMedia({
-    audio: true, video: { facingMode: "user", width: { ideal: 640 }, height: { ideal: 480 } },
-  }).then(function (stream) {
-    state.localStream = stream;
-    $("local").srcObject = stream;
-    metrics.gum = performance.now();
-  }).catch(function () {
-    setStatus(S.camera_denied);  /* the call can still go on, receive-only */
-  });
+  /* the camera is asked for only when the customer taps (or when their phone rejoins) */
+  var mediaReady = null;
+  function startCamera() {
+    if (mediaReady) { return mediaReady; }
+    mediaReady = navigator.mediaDevices.getUserMedia({
+      audio: true, video: { facingMode: "user", width: { ideal: 640 }, height: { ideal: 480 } },
+    }).then(function (stream) {
+      state.localStream = stream;
+      $("local").srcObject = stream;
+      $("app").classList.add("has-preview");
+      metrics.gum = performance.now();
+      return true;
+    }).catch(function () {
+      setStatus(S.camera_denied);  /* the call can still go on, receive-only */
+      return false;
+    });
+    return mediaReady;
+  }
 
   /* ---------------------------------------------------------------- signalling */
   var chain = Promise.resolve();
@@ -50,7 +130,7 @@
 
   function handle(message) {
     if (SIGNALLING[message.type]) {
-      return mediaReady.then(function () { return handlers[message.type](message); });
+      return startCamera().then(function () { return handlers[message.type](message); });
     }
     var handler = handlers[message.type];
     return handler ? handler(message) : undefined;
@@ -61,12 +141,12 @@
       state.joined = true;
       state.retries = 0;
       state.iceServers = m.ice_servers || [];
-      sessionStorage.setItem(storeKey, m.resume_token);
+      saveResume(m.resume_token);
       showRecording(m.recording);
-      if (!m.peer || !m.peer.present) {
-        setStatus(config.role === "customer" ? S.waiting : S.waiting_customer);
-      }
+      if ($("consent")) { $("consent").hidden = !m.record || m.consent !== null; }
+      showPeer(m.peer);
       if (m.phase === "no_answer") { showCallbackPicker(); }
+      else if (!m.peer || !m.peer.present) { showWaiting(); }
     },
     peer_joined: function (m) { showPeer(m); },
     ready: function (m) {
@@ -104,9 +184,9 @@
       $("peer-label").textContent = S.camera_muted;
     },
     peer_away: function () { setStatus(S.peer_away); },
-    peer_left: function () { setStatus(config.role === "customer" ? S.waiting : S.waiting_customer); },
+    peer_left: function () { hidePeer(); showWaiting(); },
     no_answer: function () { showCallbackPicker(); },
-    callback_booked: function () { $("callback").hidden = true; setStatus(S.booked); },
+    callback_booked: function () { $("callback").hidden = true; finish(S.booked); },
     recording: function (m) {
       showRecording(m.active);
       if (m.active) { return startRecorderLeg(); }
@@ -162,6 +242,7 @@
       if (pc !== state.pc) { return; }
       if (pc.connectionState === "connected") {
         metrics.connected = metrics.connected || performance.now();
+        setPhase("call");
         setStatus(S.in_call.replace("{name}", state.peerName || ""));
       } else if (pc.connectionState === "failed" || pc.connectionState === "disconnected") {
         setTimeout(function () {
@@ -212,38 +293,73 @@
 
   function showRecording(active) { $("rec-badge").hidden = !active; }
 
+  function showWaiting() {
+    if (state.noAnswerShown) { return showCallbackPicker(); }
+    setPhase("waiting");
+    setStatus(isCustomer ? S.waiting : S.waiting_customer);
+  }
+
+  /* the advisor's first name and photo, once they are known (the customer's own page) */
   function showPeer(peer) {
     if (!peer) { return; }
     state.peerName = peer.name;
-    if (peer.present) { setStatus(S.connecting); }
+    if (peer.name || peer.photo) {
+      $("peer-name").textContent = peer.name || "";
+      var photo = $("peer-photo");
+      if (peer.photo && photo.getAttribute("src") !== peer.photo) { photo.src = peer.photo; }
+      photo.hidden = !peer.photo;
+      $("peer-card").hidden = false;
+    }
+    if (peer.present && !inCall()) {
+      if ($("callback")) { $("callback").hidden = true; }
+      setPhase("connecting");
+      setStatus(peer.name ? S.advisor_joining.replace("{name}", peer.name) : S.connecting);
+    }
+  }
+  function inCall() { return !!state.pc && state.pc.connectionState === "connected"; }
+  function hidePeer() { $("peer-card").hidden = true; }
+  $("peer-photo").addEventListener("error", function () { $("peer-photo").hidden = true; });
+  if ($("logo")) {
+    $("logo").addEventListener("error", function () { $("logo").hidden = true; });
   }
 
   /* ---------------------------------------------------------------- call-back picker */
+  /* ONE offer of call-back times: the status says why, the card offers the times */
   function showCallbackPicker() {
     var box = $("callback");
-    if (!box) { return; }
+    setPhase("no_answer");
+    setStatus(S.no_answer);
+    if (!box || state.noAnswerShown) { return; }
+    state.noAnswerShown = true;
     var select = $("callback-slot");
     select.textContent = "";
-    var slot = new Date();
+    var now = Date.now();
+    var slot = new Date(now);
     slot.setMinutes(0, 0, 0);
-    var locale = config.lang === "fr" ? "fr-CA" : "en-CA";
+    var group = null, groupDay = "";
     for (var added = 0, hours = 1; added < 12 && hours < 24 * 7; hours++) {
       var when = new Date(slot.getTime() + hours * 3600 * 1000);
       if (when.getHours() < 9 || when.getHours() > 17 || when.getDay() === 0) { continue; }
+      var day = formatDay(when, config.lang, now);
+      if (day !== groupDay) {
+        group = document.createElement("optgroup");
+        group.label = groupDay = day;
+        select.appendChild(group);
+      }
       var option = document.createElement("option");
       option.value = when.toISOString();
-      option.textContent = when.toLocaleString(locale, {
-        weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" });
-      select.appendChild(option);
+      option.textContent = day + ", " + formatTime(when, config.lang);
+      group.appendChild(option);
       added++;
     }
     box.hidden = false;
-    setStatus(S.no_answer);
   }
 
   /* ---------------------------------------------------------------- connection */
   function connect() {
-    var resume = sessionStorage.getItem(storeKey);
+    var entry = loadResume();
+    var resume = entry && entry.token;
+    if (entry && entry.waitingSince) { state.waitingSince = entry.waitingSince; }
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var query = "?room=" + encodeURIComponent(config.room) +
       (resume ? "&resume=" + encodeURIComponent(resume) : "&t=" + encodeURIComponent(joinToken));
@@ -252,34 +368,39 @@
     ws.onopen = function () { opened = true; metrics.wsOpen = metrics.wsOpen || performance.now(); };
     ws.onmessage = onMessage;
     ws.onclose = function (e) {
+      if (ws !== state.ws) { return; }
       if (state.ended || e.code === 4010) { return finish(S.ended); }
       if (e.code === 4003) { return finish(S.room_taken); }
       if (e.code === 4000) { return; }  /* replaced by a newer tab */
       if (!opened && !state.joined) {
-        if (resume) { sessionStorage.removeItem(storeKey); return connect(); }
+        if (resume) { forgetResume(); return connect(); }
         return finish(S.link_used);
       }
       if (!opened && resume && state.retries > 3) {
         /* the room is gone (gateway restarted): a live browser-to-browser call goes on */
         if (state.pc && state.pc.connectionState === "connected") { return; }
-        sessionStorage.removeItem(storeKey);
-        return finish(S.link_used);
+        forgetResume();
+        return finish(S.call_over);
       }
-      setStatus(S.reconnecting);
+      if (!inCall()) {  /* in a call, media goes on browser to browser: reconnect quietly */
+        setPhase("reconnecting");
+        setStatus(S.reconnecting);
+      }
       state.retries += 1;
       setTimeout(connect, Math.min(10000, 500 * Math.pow(2, state.retries)));
     };
   }
 
   function finish(text) {
-    state.ended = true;
+    if (state.finished) { return; }  /* the first reason stays on screen */
+    state.finished = state.ended = true;
     setStatus(text);
-    $("app").dataset.state = "ended";
+    setPhase("ended");
     stopRecorderLeg();
     if (state.pc) { state.pc.close(); state.pc = null; }
     if (state.localStream) { state.localStream.getTracks().forEach(function (t) { t.stop(); }); }
     if (state.ws && state.ws.readyState <= 1) { state.ws.close(); }
-    sessionStorage.removeItem(storeKey);
+    forgetResume();
   }
 
   /* ---------------------------------------------------------------- controls */
@@ -327,5 +448,32 @@
     });
   };
 
-  connect();
+  /* ---------------------------------------------------------------- join step */
+  function join() {
+    metrics.join = performance.now();
+    $("join").hidden = true;
+    setPhase("connecting");
+    setStatus(S.connecting);
+    connect();
+  }
+
+  if (!isCustomer || loadResume()) {
+    /* an advisor, or this phone rejoining its seat (reload, tab reopened): straight in */
+    if ($("join")) { $("join").hidden = true; }
+    setPhase("connecting");
+    setStatus(S.connecting);
+    startCamera();
+    connect();
+  } else {
+    $("btn-preview").addEventListener("click", function () {
+      $("btn-preview").disabled = true;
+      startCamera().then(function (ok) {
+        $("btn-preview").hidden = true;
+        $("btn-join").hidden = false;
+        $("join-hint").textContent = ok ? S.preview_ready : S.camera_denied;
+        $("btn-join").focus();
+      });
+    });
+    $("btn-join").addEventListener("click", join);
+  }
 })();
