@@ -150,10 +150,10 @@ class Room:
         """Why a verified token may not enter (checked before the websocket upgrade)."""
         if self.phase is Phase.ENDED:
             return "room_ended"
-        if claims.lead != self.lead:
-            return "wrong_room"
         if claims.instance and claims.instance != self.instance:
             return "room_ended"
+        if not claims.instance and claims.lead != self.lead:
+            return "wrong_room"
         if claims.role == "advisor":
             advisor = self.seats.get("advisor")
             if advisor and advisor.claims.sub != claims.sub:
@@ -204,14 +204,16 @@ class Room:
         actions.append(CancelTimer(f"grace:{claims.role}"))
         if claims.role == "customer":
             self.record_enabled = claims.rec
+        # arrival first, so the welcome tells the phase the party is now in (``waiting``)
+        if claims.role == "customer":
+            arrival = self._customer_arrived(now)
+        else:
+            arrival = self._advisor_arrived(claims, now)
         actions.append(Send(conn, self._welcome(seat, resume_token, welcome_extra or {})))
         peer = self.peer_of(seat)
         if peer and peer.conn:
             actions.append(Send(peer.conn, {"type": "peer_joined", **self._public(seat)}))
-        if claims.role == "customer":
-            actions += self._customer_arrived(now)
-        else:
-            actions += self._advisor_arrived(claims, now)
+        actions += arrival
         if self.both_present:
             actions += self._pair(now)
         return actions

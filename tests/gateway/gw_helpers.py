@@ -91,14 +91,20 @@ class FakeOdoo:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         self.statuses: list[int] = []  # statuses to answer first (then 200)
+        self.delay = 0.0  # seconds to think before answering (a slow Odoo)
+        self.failing_rooms: set[str] = set()  # rooms whose callbacks get 503
         self.cond = threading.Condition()
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if outer.delay:
+                    time.sleep(outer.delay)
                 with outer.cond:
                     status = outer.statuses.pop(0) if outer.statuses else 200
+                    if json.loads(body or b"{}").get("room") in outer.failing_rooms:
+                        status = 503
                     outer.requests.append({"path": self.path, "headers": dict(self.headers),
                                            "body": body, "status": status})
                     outer.cond.notify_all()
