@@ -5,8 +5,9 @@ on disk, one replica) or the loss of a replica (Redis streams, multi-replica mod
 delivers). Each room has its own queue and its own next-attempt time, so a room whose
 callbacks keep failing never delays the others (no head-of-line blocking between rooms).
 
-The backends offer one small interface, driven by ``odoo_client.OdooClient``: ``append`` (in the room's order), ``due_rooms``, ``lease``/``release`` (one deliverer per room
-at a time), ``head``, ``ack``, ``defer`` (backoff) and ``bury`` (dead letter, kept and logged).
+The backends offer one small interface, driven by ``odoo_client.OdooClient``: ``append``
+(in the room's order), ``due_rooms``, ``lease``/``release`` (one deliverer per room at a
+time), ``head``, ``ack``, ``defer`` (backoff) and ``bury`` (dead letter, kept and logged).
 """
 
 from __future__ import annotations

@@ -150,5 +150,6 @@ def _claims(payload: dict[str, Any], resume: bool = False) -> JoinClaims:
         room=room, role=role, lead=lead, sub=sub,
         name=str(payload.get("name") or "")[:64], dealer=str(payload.get("dealer") or "")[:128],
         lang=lang, rec=payload.get("rec") is True, jti=str(payload["jti"])[:128],
-        exp=int(payload["exp"]), iat=int(payload["iat"]), instance=str(payload.get("instance") or ""),
+        exp=int(payload["exp"]), iat=int(payload["iat"]),
+        instance=str(payload.get("instance") or ""),
         seat=str(payload.get("seat") or ""))
