@@ -187,6 +187,7 @@ class Gateway:
         self._timers: dict[tuple[str, str], asyncio.TimerHandle] = {}
         self._admitted: dict[int, tuple[ServerConnection, JoinClaims]] = {}
         self._admitting = 0
+        self._epoch: int | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._room_config = RoomConfig(ring_timeout=settings.ring_timeout,
                                        choice_timeout=settings.no_answer_choice_timeout,
@@ -330,7 +331,13 @@ class Gateway:
         if request.headers.get("Upgrade", "").lower() != "websocket":
             return json_response(426, {"error": "upgrade_required"})
         if not claims.instance:
-            if claims.iat < await self.store.epoch(now):
+            epoch = await self.store.epoch(now)
+            if epoch != self._epoch:
+                if self._epoch is not None:  # Redis came back empty: take our rooms back
+                    await self.store.refresh_rooms(list(self.rooms), self.settings.replica_id,
+                                                   ROOM_OWNER_TTL)
+                self._epoch = epoch
+            if claims.iat < epoch:
                 # Redis lost the spent ids (restarted empty): older links cannot be trusted
                 return json_response(403, {"error": "token_before_reset"})
             if await self.store.jti_spent(claims.jti):

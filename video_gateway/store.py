@@ -16,10 +16,15 @@ from typing import Any, Protocol
 KEY_PREFIX = "video_gateway:"
 EVENTS_CHANNEL = KEY_PREFIX + "events"
 
-# refresh an owned room only if this replica still owns it (atomic compare-and-expire)
+# refresh an owned room only if this replica still owns it (atomic compare-and-expire);
+# a key lost with an emptied Redis is taken back by the replica that holds the room
 _REFRESH_LUA = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then
+local owner = redis.call('GET', KEYS[1])
+if owner == ARGV[1] then
   return redis.call('EXPIRE', KEYS[1], ARGV[2])
+elseif not owner then
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+  return 1
 end
 return 0
 """
@@ -46,7 +51,7 @@ class Store(Protocol):
     async def claim_room(self, room: str, replica: str, ttl: int) -> str:
         """The replica that owns ``room`` (this one if nobody did)."""
 
-    async def epoch(self, now: float) -> int:
+    async def epoch(self, now: float, *, startup: bool = False) -> int:
         """Unix time since which spent token ids are known; older join tokens are refused."""
 
     async def refresh_rooms(self, rooms: list[str], replica: str, ttl: int) -> None: ...
@@ -107,7 +112,7 @@ class MemoryStore:
     async def claim_room(self, room: str, replica: str, ttl: int) -> str:
         return self._rooms.setdefault(room, replica)
 
-    async def epoch(self, now: float) -> int:
+    async def epoch(self, now: float, *, startup: bool = False) -> int:
         return 0  # one replica keeps its spent ids in memory (and on disk with a spool dir)
 
     async def refresh_rooms(self, rooms: list[str], replica: str, ttl: int) -> None:
@@ -130,11 +135,18 @@ class RedisStore:
 
     def __init__(self, url: str, max_connections: int = 64) -> None:
         import redis.asyncio as redis_asyncio
+        from redis.asyncio.retry import Retry
+        from redis.backoff import ExponentialBackoff
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
 
-        # a blocking pool: a burst waits for a connection instead of MaxConnectionsError
+        # a blocking pool: a burst waits for a connection instead of MaxConnectionsError;
+        # a connection left from before a Redis restart is retried once on a new one
         pool = redis_asyncio.BlockingConnectionPool.from_url(
             url, decode_responses=True, max_connections=max_connections, timeout=5,
-            socket_connect_timeout=1, socket_timeout=2)
+            socket_connect_timeout=1, socket_timeout=2,
+            retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 2),
+            retry_on_error=[RedisConnectionError, RedisTimeoutError])
         self._redis = redis_asyncio.Redis(connection_pool=pool)
         self.redis = self._redis
         self._epoch = self._redis.register_script(_EPOCH_LUA)
@@ -157,8 +169,11 @@ class RedisStore:
         owner = await self._redis.get(key)
         return owner or await self.claim_room(room, replica, ttl)
 
-    async def epoch(self, now: float) -> int:
-        return int(await self._epoch(keys=[KEY_PREFIX + "epoch"], args=[int(now)]))
+    async def epoch(self, now: float, *, startup: bool = False) -> int:
+        """Created when missing: at startup from this second; later (Redis came back empty
+        while we ran) from the next second, so links of the reset's own second are refused."""
+        start = int(now) if startup else int(now) + 1
+        return int(await self._epoch(keys=[KEY_PREFIX + "epoch"], args=[start]))
 
     async def refresh_rooms(self, rooms: list[str], replica: str, ttl: int) -> None:
         for room in rooms:
