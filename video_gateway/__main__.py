@@ -50,7 +50,7 @@ async def run(settings: Settings) -> None:
     store = make_store(settings.redis_url, spent_file)
     if isinstance(store, RedisStore):
         await store.ping()  # fail fast on a wrong GATEWAY_REDIS_URL
-        await store.epoch(time.time(), startup=True)  # no token can be spent before the epoch exists
+        await store.epoch(time.time(), startup=True)  # the epoch exists before any token
     odoo = OdooClient(settings.odoo_url, settings.secret, outbox=make_outbox(settings, store),
                       max_age=settings.callback_max_age,
                       concurrency=settings.callback_concurrency)

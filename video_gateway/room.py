@@ -469,8 +469,10 @@ class Room:
 
     def _welcome(self, seat: Seat, resume_token: str, extra: dict[str, Any]) -> dict[str, Any]:
         peer = self.peer_of(seat)
+        # both here: the ``ready`` that follows the welcome starts the call
+        phase = Phase.IN_CALL if self.both_present else self.phase
         return {
-            "type": "welcome", "role": seat.role, "phase": str(self.phase),
+            "type": "welcome", "role": seat.role, "phase": str(phase),
             "name": seat.claims.name, "dealer": seat.claims.dealer, "lang": seat.claims.lang,
             "record": self.record_enabled, "consent": seat.consent,
             "recording": self.recording, "resume_token": resume_token,
