@@ -16,7 +16,7 @@ from redis.exceptions import RedisError
 
 from .odoo_client import OdooClient
 from .outbox import MemoryOutbox, Outbox, RedisOutbox, SpoolOutbox
-from .recorder import RecorderPool
+from .recorder import RecorderPool, configure_ice
 from .server import Gateway
 from .settings import Settings, SettingsError
 from .store import RedisStore, make_store
@@ -54,6 +54,8 @@ async def run(settings: Settings) -> None:
     odoo = OdooClient(settings.odoo_url, settings.secret, outbox=make_outbox(settings, store),
                       max_age=settings.callback_max_age,
                       concurrency=settings.callback_concurrency)
+    configure_ice(loopback=settings.recorder_ice_loopback,
+                  interfaces=settings.recorder_ice_interfaces)
     recorders = RecorderPool(max_seconds=settings.recording_max_seconds,
                              ice_servers=functools.partial(recorder_ice_servers, settings))
     gateway = Gateway(settings, store, odoo, recorders=recorders)
