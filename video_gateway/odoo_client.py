@@ -194,6 +194,7 @@ class OdooClient:
 
     async def _deliver_room(self, room: str) -> None:
         """Deliver a room's callbacks in order; on a failure, back off this room only."""
+        renewal = asyncio.get_running_loop().create_task(self._keep_lease(room))
         try:
             while (entry := await self.outbox.head(room)) is not None:
                 status = await self._post_once(entry[1])
@@ -225,10 +226,17 @@ class OdooClient:
             with contextlib.suppress(Exception):
                 await self.outbox.defer(room, self._clock() + 1)
         finally:
+            renewal.cancel()
             self._active.pop(room, None)
             with contextlib.suppress(Exception):
                 await self.outbox.release(room)
             self._wake.set()
+
+    async def _keep_lease(self, room: str) -> None:
+        while True:
+            await asyncio.sleep(3)
+            with contextlib.suppress(Exception):
+                await self.outbox.renew(room)
 
     async def _done(self, room: str, entry: Entry) -> None:
         await self.outbox.ack(room, entry[0])

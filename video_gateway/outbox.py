@@ -23,7 +23,7 @@ from typing import Any, Protocol
 KEY_PREFIX = "video_gateway:outbox:"
 DUE_KEY = KEY_PREFIX + "due"
 DEAD_KEY = KEY_PREFIX + "dead"
-LEASE_MS = 90_000  # longer than one POST attempt (30 s timeout)
+LEASE_MS = 10_000  # renewed every few seconds while a replica delivers the room
 
 Entry = tuple[str, dict[str, Any], float]  # (entry id, payload, accepted at)
 
@@ -34,6 +34,8 @@ class Outbox(Protocol):
     async def due_rooms(self, now: float, limit: int) -> list[str]: ...
 
     async def lease(self, room: str) -> bool: ...
+
+    async def renew(self, room: str) -> None: ...
 
     async def release(self, room: str) -> None: ...
 
@@ -107,6 +109,9 @@ class SpoolOutbox:
 
     async def lease(self, room: str) -> bool:
         return True  # one process per spool (the lock file); the client runs one task a room
+
+    async def renew(self, room: str) -> None:
+        return None
 
     async def release(self, room: str) -> None:
         return None
@@ -214,13 +219,19 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0
 """
+_RENEW_LUA = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
 
 
 class RedisOutbox:
     """Multi-replica: a Redis stream per room, a sorted set of rooms by next attempt time.
 
-    Any replica delivers any room: a room is leased (``SET NX PX``) while one replica works on
-    it, so a replica that dies mid-delivery hands its rooms over when the lease runs out.
+    Any replica delivers any room: a room is leased (``SET NX PX``, 10 s, renewed while one
+    replica works on it), so a replica that dies mid-delivery hands its rooms over within 10 s.
     """
 
     def __init__(self, redis: Any, replica: str) -> None:
@@ -229,6 +240,7 @@ class RedisOutbox:
         self._append = redis.register_script(_APPEND_LUA)
         self._ack = redis.register_script(_ACK_LUA)
         self._release = redis.register_script(_RELEASE_LUA)
+        self._renew = redis.register_script(_RENEW_LUA)
 
     async def append(self, room: str, payload: dict[str, Any], now: float) -> None:
         await self._append(keys=[KEY_PREFIX + "q:" + room, DUE_KEY],
@@ -240,6 +252,9 @@ class RedisOutbox:
     async def lease(self, room: str) -> bool:
         return bool(await self._redis.set(KEY_PREFIX + "lease:" + room, self._replica,
                                           nx=True, px=LEASE_MS))
+
+    async def renew(self, room: str) -> None:
+        await self._renew(keys=[KEY_PREFIX + "lease:" + room], args=[self._replica, LEASE_MS])
 
     async def release(self, room: str) -> None:
         await self._release(keys=[KEY_PREFIX + "lease:" + room], args=[self._replica])

@@ -237,6 +237,12 @@ class Room:
             actions.append(Send(peer.conn, {"type": "peer_away", "role": seat.role}))
         return actions
 
+    def shutdown(self, now: float) -> list[Action]:
+        """The gateway stops: rooms live in its memory, so the session ends ``failed``."""
+        if self.phase is Phase.ENDED:
+            return []
+        return self._end("failed", now)
+
     def timer(self, name: str, now: float) -> list[Action]:
         if self.phase is Phase.ENDED:
             return []

@@ -220,6 +220,15 @@ class Gateway:
         if self.server is None:
             return
         self.server.close(close_connections=False)
+        deadline = time.monotonic() + self.settings.shutdown_drain_seconds
+        for room in list(self.rooms.values()):  # every live session is reported to Odoo
+            self.apply(room, room.shutdown(self.clock()))
+        recordings = [t for t in self._tasks if t.get_name().startswith("recording:")]
+        if recordings:  # a kept recording is attached to its session_ended first
+            await asyncio.wait(recordings, timeout=self.settings.shutdown_drain_seconds)
+        writers = [p.writer for p in self.peers.values() if p.writer]
+        if writers:  # let each page read its ``ended`` before the socket goes
+            await asyncio.wait(writers, timeout=2)
         for peer in list(self.peers.values()):
             with contextlib.suppress(Exception):
                 await peer.ws.close(CLOSE_GOING_AWAY, "gateway restarting")
@@ -228,7 +237,7 @@ class Gateway:
             handle.cancel()
         if self.recorders:
             await self.recorders.close()
-        await self.odoo.drain(timeout=self.settings.shutdown_drain_seconds)
+        await self.odoo.drain(timeout=max(0.0, deadline - time.monotonic()))
         await self.odoo.close()
         for task in list(self._tasks):
             task.cancel()
@@ -462,7 +471,8 @@ class Gateway:
                 self._cancel_timer(room, name)
             case Notify(event, fields, attach):
                 if attach and self.recorders:
-                    self._spawn(self._notify_with_recording(room, event, fields))
+                    self._spawn(self._notify_with_recording(room, event, fields),
+                                name=f"recording:{room.room}")
                 else:
                     self.odoo.submit(event, fields)
             case Publish(event, fields):
@@ -510,8 +520,8 @@ class Gateway:
             return
         self._send(peer, {"type": "rec_answer", "sdp": answer})
 
-    def _spawn(self, coro: Any) -> None:
-        task = asyncio.get_running_loop().create_task(coro)
+    def _spawn(self, coro: Any, name: str | None = None) -> None:
+        task = asyncio.get_running_loop().create_task(coro, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

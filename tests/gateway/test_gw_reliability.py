@@ -7,6 +7,7 @@ closed (a used link stays used, 503 with a reason while it is unreachable).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -66,12 +67,12 @@ async def test_callbacks_pending_at_sigterm_are_delivered_after_restart(
     assert "still pending at shutdown" in "".join(first.lines)
     assert len(by_room(fake_odoo.events())) < 10
     second = GatewayProcess(env)
+    expected = {room: ["customer_waiting", "session_ended"] for room in rooms}
     try:
-        fake_odoo.wait_for("session_ended", count=10, timeout=60)
-        delivered = by_room(fake_odoo.events())
+        delivered = await asyncio.to_thread(_wait_delivered, fake_odoo, expected)
     finally:
         second.stop()
-    assert delivered == {room: ["customer_waiting", "session_ended"] for room in rooms}
+    assert delivered == expected
 
 
 async def test_a_failing_room_does_not_hold_back_another_room(
@@ -86,6 +87,16 @@ async def test_a_failing_room_does_not_hold_back_another_room(
     fake_odoo.failing_rooms.clear()
     fake_odoo.wait_for("session_ended", room=failing, timeout=60)
     assert by_room(fake_odoo.events())[failing] == ["customer_waiting", "session_ended"]
+
+
+def _wait_delivered(odoo: FakeOdoo, expected: dict[str, list[str]]) -> dict[str, list[str]]:
+    import time
+
+    deadline = time.monotonic() + 60
+    with odoo.cond:
+        while (delivered := by_room(odoo.events())) != expected and time.monotonic() < deadline:
+            odoo.cond.wait(0.5)
+    return delivered
 
 
 def _wait_requests(odoo: FakeOdoo, room: str, count: int) -> None:
@@ -208,3 +219,21 @@ async def test_deeply_nested_json_is_an_error_reply_on_an_open_socket(
         assert (error["type"], error["code"]) == ("error", "bad_message")
         await ws.send(json.dumps({"type": "ping"}))
         assert json.loads(await ws.recv()) == {"type": "pong"}
+
+
+async def test_a_session_live_at_sigterm_is_reported_failed_to_odoo(
+        fake_odoo: FakeOdoo, tmp_path) -> None:
+    proc = GatewayProcess({"GATEWAY_ODOO_URL": fake_odoo.url,
+                           "GATEWAY_STATE_DIR": str(tmp_path / "state")})
+    room = new_room()
+    async with websockets.connect(f"{proc.ws}?t={token(room)}", open_timeout=10) as ws:
+        json.loads(await ws.recv())
+        fake_odoo.wait_for("customer_waiting", room=room)
+        await asyncio.to_thread(proc.stop)
+        messages = []
+        with contextlib.suppress(websockets.ConnectionClosed):
+            async for raw in ws:
+                messages.append(json.loads(raw))
+    assert {"type": "ended", "outcome": "failed"} in messages
+    [ended] = fake_odoo.wait_for("session_ended", room=room)
+    assert ended["outcome"] == "failed"
