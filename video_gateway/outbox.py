@@ -12,6 +12,7 @@ time), ``head``, ``ack``, ``defer`` (backoff) and ``bury`` (dead letter, kept an
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
 import json
@@ -87,10 +88,16 @@ class SpoolOutbox:
         return self._last_seq
 
     async def append(self, room: str, payload: dict[str, Any], now: float) -> None:
-        room_dir = self.pending_dir / room
-        room_dir.mkdir(exist_ok=True)
         name = f"{self._next_seq():020d}"
         data = json.dumps({"accepted_at": now, "payload": payload}).encode()
+        # a recording may weigh tens of MiB: written and fsynced off the event loop
+        await asyncio.to_thread(self._write, room, name, data)
+        self._count += 1
+        self._due.setdefault(room, now)
+
+    def _write(self, room: str, name: str, data: bytes) -> None:
+        room_dir = self.pending_dir / room
+        room_dir.mkdir(exist_ok=True)
         tmp = room_dir / f".{name}.tmp"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
@@ -100,8 +107,6 @@ class SpoolOutbox:
             os.close(fd)
         os.replace(tmp, room_dir / f"{name}.json")
         _fsync_dir(room_dir)
-        self._count += 1
-        self._due.setdefault(room, now)
 
     async def due_rooms(self, now: float, limit: int) -> list[str]:
         due = sorted((at, room) for room, at in self._due.items() if at <= now)
