@@ -523,7 +523,13 @@ class Gateway:
     def _spawn(self, coro: Any, name: str | None = None) -> None:
         task = asyncio.get_running_loop().create_task(coro, name=name)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        """A side effect that failed (Redis down while publishing, ...) is logged, not lost."""
+        self._tasks.discard(task)
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            _logger.warning("background task %s failed: %r", task.get_name(), exc)
 
     async def _refresh_owned_rooms(self) -> None:
         while True:

@@ -116,14 +116,14 @@ def two_replicas(fake_odoo: FakeOdoo, private_redis: PrivateRedis):
     env = {"GATEWAY_ODOO_URL": fake_odoo.url, "GATEWAY_REDIS_URL": private_redis.url}
     one = GatewayProcess({**env, "GATEWAY_REPLICA_ID": "one"})
     two = GatewayProcess({**env, "GATEWAY_REPLICA_ID": "two"})
-    yield one, two
+    yield one, two, fake_odoo
     one.stop()
     two.stop()
 
 
 async def test_used_link_stays_used_after_redis_restarts_empty(
         two_replicas, private_redis: PrivateRedis) -> None:
-    one, two = two_replicas
+    one, two, _odoo = two_replicas
     room = new_room()
     link = token(room)
     async with websockets.connect(f"{one.ws}?t={link}", open_timeout=10) as customer:
@@ -142,8 +142,16 @@ async def test_used_link_stays_used_after_redis_restarts_empty(
 
 async def test_redis_outage_is_a_503_with_a_reason_not_a_500(
         two_replicas, private_redis: PrivateRedis) -> None:
-    one, _two = two_replicas
+    one, _two, fake_odoo = two_replicas
+    room = new_room()
+    customer = await websockets.connect(f"{one.ws}?t={token(room)}", open_timeout=10)
+    json.loads(await customer.recv())
     private_redis.stop()
+    # a session ending during the outage: its callback is accepted and waits for Redis
+    await customer.send(json.dumps({"type": "hangup"}))
+    with contextlib.suppress(websockets.ConnectionClosed):
+        async for _raw in customer:
+            pass
     status, _headers, body = await asyncio.to_thread(http_request, one.http + "/healthz")
     health = json.loads(body)
     assert (status, health["status"], health["reason"]) == (503, "degraded",
@@ -154,11 +162,13 @@ async def test_redis_outage_is_a_503_with_a_reason_not_a_500(
     private_redis.start()
     status, _headers, body = await asyncio.to_thread(http_request, one.http + "/healthz")
     assert (status, json.loads(body)["status"]) == (200, "ok")
+    [ended] = await asyncio.to_thread(fake_odoo.wait_for, "session_ended", 30, 1, room)
+    assert ended["outcome"] == "customer_left"
 
 
 async def test_callbacks_of_a_lost_replica_are_delivered_by_the_other(
         two_replicas, fake_odoo: FakeOdoo) -> None:
-    one, _two = two_replicas
+    one, _two, _odoo = two_replicas
     room = new_room()
     fake_odoo.failing_rooms.add(room)
     await wait_and_leave(one.ws, room)
