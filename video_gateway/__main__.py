@@ -15,7 +15,8 @@ from typing import Any
 from redis.exceptions import RedisError
 
 from .odoo_client import OdooClient
-from .recorder import RecorderPool
+from .outbox import MemoryOutbox, Outbox, RedisOutbox, SpoolOutbox
+from .recorder import RecorderPool, configure_ice
 from .server import Gateway
 from .settings import Settings, SettingsError
 from .store import RedisStore, make_store
@@ -30,11 +31,31 @@ def recorder_ice_servers(settings: Settings, room: str) -> list[dict[str, Any]]:
              "credential": turn[0]["credential"]}] if turn else []
 
 
+def make_outbox(settings: Settings, store: Any) -> Outbox:
+    """Redis streams with several replicas, else a spool directory, else memory (dev)."""
+    if isinstance(store, RedisStore):
+        return RedisOutbox(store.redis, settings.replica_id)
+    if settings.state_dir:
+        return SpoolOutbox(os.path.join(settings.state_dir, "callbacks"))
+    logging.getLogger(__name__).warning(
+        "GATEWAY_STATE_DIR is not set: callbacks to Odoo are lost on a restart")
+    return MemoryOutbox()
+
+
 async def run(settings: Settings) -> None:
-    store = make_store(settings.redis_url)
+    spent_file = (os.path.join(settings.state_dir, "spent-jtis")
+                  if settings.state_dir else "")
+    if spent_file:
+        os.makedirs(settings.state_dir, exist_ok=True)
+    store = make_store(settings.redis_url, spent_file)
     if isinstance(store, RedisStore):
         await store.ping()  # fail fast on a wrong GATEWAY_REDIS_URL
-    odoo = OdooClient(settings.odoo_url, settings.secret)
+        await store.epoch(time.time(), startup=True)  # the epoch exists before any token
+    odoo = OdooClient(settings.odoo_url, settings.secret, outbox=make_outbox(settings, store),
+                      max_age=settings.callback_max_age,
+                      concurrency=settings.callback_concurrency)
+    configure_ice(loopback=settings.recorder_ice_loopback,
+                  interfaces=settings.recorder_ice_interfaces)
     recorders = RecorderPool(max_seconds=settings.recording_max_seconds,
                              ice_servers=functools.partial(recorder_ice_servers, settings))
     gateway = Gateway(settings, store, odoo, recorders=recorders)

@@ -139,6 +139,8 @@ def parse_client_message(raw: str | bytes) -> ClientMessage:
         raise ProtocolError("bad_message", "binary frames are not accepted")
     try:
         data = json.loads(raw)
+    except RecursionError:  # deeply nested arrays/objects: refused, the socket stays open
+        raise ProtocolError("bad_message", "message is nested too deeply") from None
     except ValueError:
         raise ProtocolError("bad_message", "message is not JSON") from None
     if not isinstance(data, dict):

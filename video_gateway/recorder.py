@@ -35,6 +35,38 @@ MAX_ATTACH_BYTES = 45 * 1024 * 1024  # base64 must fit Odoo's 64 MiB body limit
 ROLES = ("customer", "advisor")
 
 
+def configure_ice(*, loopback: bool = False, interfaces: tuple[str, ...] = ()) -> None:
+    """Choose the host addresses the recorder's peers gather (``GATEWAY_RECORDER_ICE_*``).
+
+    aioice gathers every non-loopback address of the machine; behind a single interface, on
+    a test host or with the browsers on the same box, that may be the wrong set. aioice reads
+    its host addresses process-wide, and in the gateway process the recorder is its only
+    user, so the choice is made there once at startup. ``interfaces`` names adapters (e.g.
+    ``lo,eth0``); a listed loopback adapter, or ``loopback``, adds 127.0.0.1 / ::1.
+    """
+    if not loopback and not interfaces:
+        return
+    import aioice.ice
+    import ifaddr
+
+    wanted = set(interfaces)
+
+    def host_addresses(use_ipv4: bool, use_ipv6: bool) -> list[str]:
+        addresses: list[str] = []
+        for adapter in ifaddr.get_adapters():
+            if wanted and not {adapter.name, adapter.nice_name} & wanted:
+                continue
+            for ip in adapter.ips:
+                if isinstance(ip.ip, str):
+                    if use_ipv4 and (loopback or wanted or ip.ip != "127.0.0.1"):
+                        addresses.append(ip.ip)
+                elif use_ipv6 and ip.ip[2] == 0 and (loopback or wanted or ip.ip[0] != "::1"):
+                    addresses.append(ip.ip[0])
+        return addresses
+
+    aioice.ice.get_host_addresses = host_addresses
+
+
 class CompositeWriter(threading.Thread):
     """Background encoder: latest video frame of each role side by side, mixed audio."""
 

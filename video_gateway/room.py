@@ -150,10 +150,10 @@ class Room:
         """Why a verified token may not enter (checked before the websocket upgrade)."""
         if self.phase is Phase.ENDED:
             return "room_ended"
-        if claims.lead != self.lead:
-            return "wrong_room"
         if claims.instance and claims.instance != self.instance:
             return "room_ended"
+        if not claims.instance and claims.lead != self.lead:
+            return "wrong_room"
         if claims.role == "advisor":
             advisor = self.seats.get("advisor")
             if advisor and advisor.claims.sub != claims.sub:
@@ -204,14 +204,16 @@ class Room:
         actions.append(CancelTimer(f"grace:{claims.role}"))
         if claims.role == "customer":
             self.record_enabled = claims.rec
+        # arrival first, so the welcome tells the phase the party is now in (``waiting``)
+        if claims.role == "customer":
+            arrival = self._customer_arrived(now)
+        else:
+            arrival = self._advisor_arrived(claims, now)
         actions.append(Send(conn, self._welcome(seat, resume_token, welcome_extra or {})))
         peer = self.peer_of(seat)
         if peer and peer.conn:
             actions.append(Send(peer.conn, {"type": "peer_joined", **self._public(seat)}))
-        if claims.role == "customer":
-            actions += self._customer_arrived(now)
-        else:
-            actions += self._advisor_arrived(claims, now)
+        actions += arrival
         if self.both_present:
             actions += self._pair(now)
         return actions
@@ -234,6 +236,12 @@ class Room:
         if peer and peer.conn:
             actions.append(Send(peer.conn, {"type": "peer_away", "role": seat.role}))
         return actions
+
+    def shutdown(self, now: float) -> list[Action]:
+        """The gateway stops: rooms live in its memory, so the session ends ``failed``."""
+        if self.phase is Phase.ENDED:
+            return []
+        return self._end("failed", now)
 
     def timer(self, name: str, now: float) -> list[Action]:
         if self.phase is Phase.ENDED:
@@ -469,8 +477,10 @@ class Room:
 
     def _welcome(self, seat: Seat, resume_token: str, extra: dict[str, Any]) -> dict[str, Any]:
         peer = self.peer_of(seat)
+        # both here: the ``ready`` that follows the welcome starts the call
+        phase = Phase.IN_CALL if self.both_present else self.phase
         return {
-            "type": "welcome", "role": seat.role, "phase": str(self.phase),
+            "type": "welcome", "role": seat.role, "phase": str(phase),
             "name": seat.claims.name, "dealer": seat.claims.dealer, "lang": seat.claims.lang,
             "record": self.record_enabled, "consent": seat.consent,
             "recording": self.recording, "resume_token": resume_token,

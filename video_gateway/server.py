@@ -15,14 +15,22 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Any
 from urllib.parse import parse_qs
 
+from redis.exceptions import RedisError
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import (
+    ConnectionClosed,
+    InvalidMessage,
+    RequestLineTooLong,
+    SecurityError,
+)
 from websockets.http11 import Request, Response
+from websockets.protocol import State
+from websockets.server import ServerProtocol
 
 from . import __version__
 from .odoo_client import OdooClient
@@ -66,6 +74,71 @@ _logger = logging.getLogger(__name__)
 
 ROOM_OWNER_TTL = 60
 OUTBOX_LIMIT = 512
+
+
+BODY_MARKER = "X-Gateway-Request-Body"
+
+
+class _BodyTolerantProtocol(ServerProtocol):
+    """websockets drops a request with a body without a word; we answer it (405) instead.
+
+    Request lines and headers are parsed as usual; when the parser refuses the request for
+    its body (or a transfer coding), an equivalent request marked with ``BODY_MARKER`` is
+    handed to ``process_request`` and whatever follows on the socket is discarded.
+    """
+
+    def parse(self) -> Generator[None]:
+        if self.state is not State.CONNECTING:
+            yield from super().parse()
+            return
+        lines: list[bytes] = []
+
+        def read_line(*args: Any) -> Generator[None, None, bytes]:
+            line = yield from self.reader.read_line(*args)
+            lines.append(line)
+            return line
+
+        try:
+            request = yield from Request.parse(read_line)
+        except SecurityError as exc:  # over-long request line or headers: 414 / 431
+            self.handshake_exc = exc
+            status = 414 if isinstance(exc, RequestLineTooLong) else 431
+            self.send_response(json_response(status, {"error": "request_too_large"}))
+            yield
+            return
+        except (ValueError, NotImplementedError) as exc:
+            first = lines[0].decode("ascii", "replace").split(" ") if lines else []
+            with_body = isinstance(exc, NotImplementedError) or "body" in str(exc)
+            if len(first) != 3 or not with_body:
+                yield from self._refuse_silently(exc)
+                return
+            self.handshake_exc = InvalidMessage(f"request refused: {exc}")
+            self.events.append(Request(first[1], Headers([(BODY_MARKER, "1")]), first[0]))
+            while True:  # process_request answers 405; its response ends this parser
+                yield
+        except Exception as exc:  # noqa: BLE001 - same as websockets: no reply, EOF
+            yield from self._refuse_silently(exc)
+            return
+        self.events.append(request)
+        yield from super(ServerProtocol, self).parse()
+
+    def _refuse_silently(self, exc: Exception) -> Generator[None]:
+        self.handshake_exc = InvalidMessage("did not receive a valid HTTP request")
+        self.handshake_exc.__cause__ = exc
+        self.send_eof()
+        self.parser = self.discard()
+        next(self.parser)
+        yield
+
+
+class GatewayConnection(ServerConnection):
+    """The server connection, with :class:`_BodyTolerantProtocol` as its parser."""
+
+    def __init__(self, protocol: ServerProtocol, *args: Any, **kwargs: Any) -> None:
+        protocol.__class__ = _BodyTolerantProtocol
+        protocol.parser = protocol.parse()  # nothing was read yet: restart the parser
+        next(protocol.parser)
+        super().__init__(protocol, *args, **kwargs)
 
 
 @dataclasses.dataclass(slots=True)
@@ -112,7 +185,9 @@ class Gateway:
         self.rooms: dict[str, Room] = {}
         self.peers: dict[str, Peer] = {}
         self._timers: dict[tuple[str, str], asyncio.TimerHandle] = {}
-        self._admitted: dict[int, JoinClaims] = {}
+        self._admitted: dict[int, tuple[ServerConnection, JoinClaims]] = {}
+        self._admitting = 0
+        self._epoch: int | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._room_config = RoomConfig(ring_timeout=settings.ring_timeout,
                                        choice_timeout=settings.no_answer_choice_timeout,
@@ -123,11 +198,12 @@ class Gateway:
     async def start(self) -> Server:
         self.server = await serve(
             self.handler, self.settings.host, self.settings.port,
-            process_request=self.process_request,
+            process_request=self.process_request, create_connection=GatewayConnection,
             max_size=self.settings.max_message_bytes, max_queue=16, compression=None,
             ping_interval=20, ping_timeout=20, open_timeout=10, close_timeout=5,
             server_header=None)
         self._spawn(self._refresh_owned_rooms())
+        self.odoo.start()  # callbacks left in the outbox by a previous run
         _logger.info("video gateway %s listening on %s:%s (%s store, replica %s)",
                      __version__, self.settings.host, self.port,
                      "redis" if isinstance(self.store, RedisStore) else "memory",
@@ -144,6 +220,15 @@ class Gateway:
         if self.server is None:
             return
         self.server.close(close_connections=False)
+        deadline = time.monotonic() + self.settings.shutdown_drain_seconds
+        for room in list(self.rooms.values()):  # every live session is reported to Odoo
+            self.apply(room, room.shutdown(self.clock()))
+        recordings = [t for t in self._tasks if t.get_name().startswith("recording:")]
+        if recordings:  # a kept recording is attached to its session_ended first
+            await asyncio.wait(recordings, timeout=self.settings.shutdown_drain_seconds)
+        writers = [p.writer for p in self.peers.values() if p.writer]
+        if writers:  # let each page read its ``ended`` before the socket goes
+            await asyncio.wait(writers, timeout=2)
         for peer in list(self.peers.values()):
             with contextlib.suppress(Exception):
                 await peer.ws.close(CLOSE_GOING_AWAY, "gateway restarting")
@@ -152,7 +237,7 @@ class Gateway:
             handle.cancel()
         if self.recorders:
             await self.recorders.close()
-        await self.odoo.drain(timeout=5)
+        await self.odoo.drain(timeout=max(0.0, deadline - time.monotonic()))
         await self.odoo.close()
         for task in list(self._tasks):
             task.cancel()
@@ -161,24 +246,79 @@ class Gateway:
     # ------------------------------------------------------------ HTTP side
     async def process_request(self, connection: ServerConnection,
                               request: Request) -> Response | None:
+        response = await self._route(connection, request)
+        if response is not None and request.method == "HEAD":
+            # HEAD: the GET answer's status and headers (Content-Length included), no body
+            response = dataclasses.replace(response, body=b"")
+        return response
+
+    async def _route(self, connection: ServerConnection, request: Request) -> Response | None:
         path, _, query = request.path.partition("?")
-        if getattr(request, "method", "GET") not in ("GET", "HEAD"):
-            return json_response(405, {"error": "method not allowed"})
+        if request.headers.get(BODY_MARKER) and request.method == "GET":
+            return json_response(400, {"error": "bad_request",
+                                       "message": "a GET request carries no body"})
+        if request.headers.get(BODY_MARKER) or request.method not in ("GET", "HEAD"):
+            return json_response(405, {"error": "method_not_allowed",
+                                       "message": "only GET (and HEAD) without a body"},
+                                 {"Allow": "GET, HEAD"})
         if path == "/healthz":
-            return json_response(200, self.health())
+            health = await self.health_check()
+            return json_response(200 if health["status"] == "ok" else 503, health)
         if path.startswith("/join/"):
             return self.pages.join_page(path[len("/join/"):], self.clock())
         if path.startswith("/static/"):
             return self.pages.static(path[len("/static/"):])
         if path == "/ws":
-            return await self._admit(connection, request, parse_qs(query))
-        return json_response(404, {"error": "not found"})
+            if request.method != "GET":
+                return json_response(405, {"error": "method_not_allowed",
+                                           "message": "the websocket opens with GET"},
+                                     {"Allow": "GET"})
+            return await self._admit_within_cap(connection, request, parse_qs(query))
+        return json_response(404, {"error": "not_found"})
 
     def health(self) -> dict[str, Any]:
         return {"status": "ok", "version": __version__, "replica": self.settings.replica_id,
                 "store": "redis" if isinstance(self.store, RedisStore) else "memory",
                 "rooms": len(self.rooms), "connections": len(self.peers),
-                "odoo_pending": self.odoo.pending}
+                "odoo_pending": self.odoo.pending, "outbox_pending": self.odoo.stored}
+
+    async def health_check(self) -> dict[str, Any]:
+        """``health()`` plus a live check of Redis: unreachable means degraded (503)."""
+        health = self.health()
+        if isinstance(self.store, RedisStore):
+            try:
+                await asyncio.wait_for(self.store.ping(), 2)
+            except (RedisError, OSError, TimeoutError) as exc:
+                health.update(status="degraded", reason="redis_unreachable",
+                              message=f"Redis unreachable: {type(exc).__name__}")
+        return health
+
+    async def _admit_within_cap(self, connection: ServerConnection, request: Request,
+                                params: dict[str, list[str]]) -> Response | None:
+        """Hold a connection slot during the checks: a burst cannot pass the cap."""
+        self._forget_failed_handshakes()
+        if len(self.peers) + self._admitting + len(self._admitted) >= \
+                self.settings.max_connections:
+            return json_response(503, {"error": "busy",
+                                       "message": "too many connections on this replica"},
+                                 {"Retry-After": "5"})
+        self._admitting += 1
+        try:
+            return await self._admit(connection, request, params)
+        except (RedisError, OSError) as exc:
+            _logger.warning("join refused, shared store unavailable: %s", exc)
+            return json_response(503, {"error": "store_unavailable",
+                                       "message": "the gateway cannot check the link right now; "
+                                                  "try again in a moment"},
+                                 {"Retry-After": "5"})
+        finally:
+            self._admitting -= 1
+
+    def _forget_failed_handshakes(self) -> None:
+        """An admitted socket whose handshake never completed must not hold its slot."""
+        for key, (conn, _claims) in list(self._admitted.items()):
+            if conn.protocol.state is State.CLOSED:
+                del self._admitted[key]
 
     async def _admit(self, connection: ServerConnection, request: Request,
                      params: dict[str, list[str]]) -> Response | None:
@@ -186,8 +326,6 @@ class Gateway:
         origin = request.headers.get("Origin")
         if origin is not None and not self._origin_ok(origin):
             return json_response(403, {"error": "origin_not_allowed"})
-        if len(self.peers) >= self.settings.max_connections:
-            return json_response(503, {"error": "busy"})
         now = self.clock()
         try:
             if "resume" in params:
@@ -200,9 +338,19 @@ class Gateway:
             # ``room`` is only there for the proxy's room-affine hashing; it must agree
             return json_response(403, {"error": "wrong_room"})
         if request.headers.get("Upgrade", "").lower() != "websocket":
-            return json_response(426, {"error": "websocket upgrade expected"})
-        if not claims.instance and await self.store.jti_spent(claims.jti):
-            return json_response(403, {"error": "token_used"})  # on whichever replica
+            return json_response(426, {"error": "upgrade_required"})
+        if not claims.instance:
+            epoch = await self.store.epoch(now)
+            if epoch != self._epoch:
+                if self._epoch is not None:  # Redis came back empty: take our rooms back
+                    await self.store.refresh_rooms(list(self.rooms), self.settings.replica_id,
+                                                   ROOM_OWNER_TTL)
+                self._epoch = epoch
+            if claims.iat < epoch:
+                # Redis lost the spent ids (restarted empty): older links cannot be trusted
+                return json_response(403, {"error": "token_before_reset"})
+            if await self.store.jti_spent(claims.jti):
+                return json_response(403, {"error": "token_used"})  # on whichever replica
         owner = await self.store.claim_room(claims.room, self.settings.replica_id,
                                             ROOM_OWNER_TTL)
         if owner != self.settings.replica_id:
@@ -218,7 +366,7 @@ class Gateway:
             if claims.room not in self.rooms:
                 await self.store.release_room(claims.room, self.settings.replica_id)
             return json_response(403, {"error": refusal})
-        self._admitted[id(connection)] = claims
+        self._admitted[id(connection)] = (connection, claims)
         return None
 
     def _origin_ok(self, origin: str) -> bool:
@@ -230,7 +378,8 @@ class Gateway:
 
     # ------------------------------------------------------------ websocket side
     async def handler(self, ws: ServerConnection) -> None:
-        claims = self._admitted.pop(id(ws), None)
+        admitted = self._admitted.pop(id(ws), None)
+        claims = admitted[1] if admitted else None
         if claims is None:  # not possible through process_request; be safe anyway
             await ws.close(1008, "not admitted")
             return
@@ -322,7 +471,8 @@ class Gateway:
                 self._cancel_timer(room, name)
             case Notify(event, fields, attach):
                 if attach and self.recorders:
-                    self._spawn(self._notify_with_recording(room, event, fields))
+                    self._spawn(self._notify_with_recording(room, event, fields),
+                                name=f"recording:{room.room}")
                 else:
                     self.odoo.submit(event, fields)
             case Publish(event, fields):
@@ -370,10 +520,16 @@ class Gateway:
             return
         self._send(peer, {"type": "rec_answer", "sdp": answer})
 
-    def _spawn(self, coro: Any) -> None:
-        task = asyncio.get_running_loop().create_task(coro)
+    def _spawn(self, coro: Any, name: str | None = None) -> None:
+        task = asyncio.get_running_loop().create_task(coro, name=name)
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        """A side effect that failed (Redis down while publishing, ...) is logged, not lost."""
+        self._tasks.discard(task)
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            _logger.warning("background task %s failed: %r", task.get_name(), exc)
 
     async def _refresh_owned_rooms(self) -> None:
         while True:

@@ -38,6 +38,12 @@ class Settings:
     message_burst: int = 200
     recording_max_seconds: int = 1800
     resume_ttl: int = 4 * 3600
+    state_dir: str = ""
+    callback_max_age: float = 86400.0
+    callback_concurrency: int = 8
+    shutdown_drain_seconds: float = 10.0
+    recorder_ice_loopback: bool = False
+    recorder_ice_interfaces: tuple[str, ...] = ()
 
     @property
     def production(self) -> bool:
@@ -79,6 +85,13 @@ class Settings:
             _check_url("GATEWAY_ODOO_URL", odoo_url)
         elif env == "production":
             raise SettingsError("GATEWAY_ODOO_URL is required in production (e.g. http://odoo:8069).")
+        redis_url = environ.get("GATEWAY_REDIS_URL", "").strip()
+        state_dir = environ.get("GATEWAY_STATE_DIR", "").strip()
+        if env == "production" and not redis_url and not state_dir:
+            raise SettingsError(
+                "GATEWAY_STATE_DIR is required in production without GATEWAY_REDIS_URL: "
+                "accepted callbacks to Odoo and spent links must survive a restart "
+                "(e.g. /var/lib/video_gateway on a volume).")
         turn_urls = _list(environ.get("GATEWAY_TURN_URLS", ""))
         turn_secret = environ.get("GATEWAY_TURN_SECRET", "")
         if turn_urls and not turn_secret:
@@ -90,7 +103,7 @@ class Settings:
             secret=secret,
             public_url=public_url,
             odoo_url=odoo_url,
-            redis_url=environ.get("GATEWAY_REDIS_URL", "").strip(),
+            redis_url=redis_url,
             allowed_origins=tuple(o.rstrip("/") for o in _list(
                 environ.get("GATEWAY_ALLOWED_ORIGINS", ""))),
             ring_timeout=_float(environ, "GATEWAY_RING_TIMEOUT", 90.0),
@@ -104,6 +117,13 @@ class Settings:
             replica_id=environ.get("GATEWAY_REPLICA_ID", "").strip() or secrets.token_hex(4),
             max_connections=_int(environ, "GATEWAY_MAX_CONNECTIONS", 5000),
             recording_max_seconds=_int(environ, "GATEWAY_RECORDING_MAX_SECONDS", 1800),
+            resume_ttl=_int(environ, "GATEWAY_RESUME_TTL", 4 * 3600),
+            state_dir=state_dir,
+            callback_max_age=_float(environ, "GATEWAY_CALLBACK_MAX_AGE", 86400.0),
+            callback_concurrency=max(1, _int(environ, "GATEWAY_CALLBACK_CONCURRENCY", 8)),
+            shutdown_drain_seconds=_float(environ, "GATEWAY_SHUTDOWN_DRAIN_SECONDS", 10.0),
+            recorder_ice_loopback=_bool(environ, "GATEWAY_RECORDER_ICE_LOOPBACK"),
+            recorder_ice_interfaces=_list(environ.get("GATEWAY_RECORDER_ICE_INTERFACES", "")),
         )
 
 
@@ -127,6 +147,15 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
     if value < 0 or (name == "GATEWAY_PORT" and value > 65535):
         raise SettingsError(f"{name} is out of range: {value}")
     return value
+
+
+def _bool(environ: Mapping[str, str], name: str) -> bool:
+    raw = environ.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise SettingsError(f"{name} must be true or false, not {raw!r}")
 
 
 def _float(environ: Mapping[str, str], name: str, default: float) -> float:

@@ -24,6 +24,7 @@ ROOM_RE = re.compile(r"^[A-Za-z0-9_-]{22,128}$")
 LEEWAY_SECONDS = 5
 MAX_TOKEN_CHARS = 4096
 IMAGE_URL_RE = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/[^\s\"'<>\\]*$")
+MAX_JOIN_LIFETIME = 7 * 86400  # exp - iat of a join link (Odoo: video_link_hours <= 168)
 
 
 class TokenError(ValueError):
@@ -48,6 +49,7 @@ class JoinClaims:
     rec: bool
     jti: str
     exp: int
+    iat: int = 0
     # resume tokens only: the room instance and seat they were issued for
     instance: str = ""
     seat: str = ""
@@ -65,12 +67,14 @@ class JoinClaims:
 def verify_join_token(token: str, secret: str, now: float | None = None) -> JoinClaims:
     """Claims of an Odoo join token, or :class:`TokenError` (signature, expiry, shape)."""
     payload = _decode(token, secret, JOIN_ISSUER, JOIN_AUDIENCE, now)
+    if payload["exp"] - payload["iat"] > MAX_JOIN_LIFETIME:
+        raise TokenError("lifetime_too_long")
     return _claims(payload)
 
 
 def verify_resume_token(token: str, secret: str, now: float | None = None) -> JoinClaims:
     payload = _decode(token, secret, RESUME_ISSUER, RESUME_AUDIENCE, now)
-    claims = _claims(payload)
+    claims = _claims(payload, resume=True)
     if not claims.instance or not claims.seat:
         raise TokenError("malformed")
     return claims
@@ -78,13 +82,17 @@ def verify_resume_token(token: str, secret: str, now: float | None = None) -> Jo
 
 def mint_resume_token(claims: JoinClaims, instance: str, seat: str, secret: str, ttl: int,
                       now: float | None = None) -> str:
-    """A token the page keeps (sessionStorage) to rejoin its seat after a network drop."""
+    """A token the page keeps to rejoin its seat (drop, reload, reopened tab).
+
+    It lives ``ttl`` seconds from now, whatever the join link's expiry (an advisor's 30-minute
+    link must not cut a longer call), and is only good for this room ``instance`` and seat.
+    It carries no lead id: the page must not learn it (the room knows its lead).
+    """
     issued = int(time.time() if now is None else now)
     payload = {
-        "iss": RESUME_ISSUER, "aud": RESUME_AUDIENCE, "iat": issued,
-        "exp": min(issued + ttl, max(claims.exp, issued + 600)),
+        "iss": RESUME_ISSUER, "aud": RESUME_AUDIENCE, "iat": issued, "exp": issued + ttl,
         "jti": secrets.token_urlsafe(12), "room": claims.room, "role": claims.role,
-        "lead": claims.lead, "sub": claims.sub, "name": claims.name, "dealer": claims.dealer,
+        "sub": claims.sub, "name": claims.name, "dealer": claims.dealer,
         "lang": claims.lang, "rec": claims.rec, "instance": instance, "seat": seat,
     }
     payload.update(_display_claims(claims))
@@ -123,18 +131,25 @@ def _decode(token: str, secret: str, issuer: str, audience: str,
         raise TokenError("bad_signature") from None
     except jwt.InvalidTokenError:
         raise TokenError("malformed") from None
+    if not isinstance(payload["exp"], int) or not isinstance(payload["iat"], int):
+        raise TokenError("malformed")
+    current = time.time() if now is None else now
     if now is not None and payload["exp"] + LEEWAY_SECONDS < now:
         raise TokenError("expired")
+    if payload["iat"] > current + LEEWAY_SECONDS:
+        raise TokenError("issued_in_future")
     return payload
 
 
-def _claims(payload: dict[str, Any]) -> JoinClaims:
+def _claims(payload: dict[str, Any], resume: bool = False) -> JoinClaims:
     room, role, lead = payload.get("room"), payload.get("role"), payload.get("lead")
     if not isinstance(room, str) or not ROOM_RE.match(room):
         raise TokenError("malformed")
     if role not in ROLES:
         raise TokenError("malformed")
-    if not isinstance(lead, int) or isinstance(lead, bool):
+    if resume:
+        lead = 0  # never in a resume token: the room it resumes knows its lead
+    elif not isinstance(lead, int) or isinstance(lead, bool):
         raise TokenError("malformed")
     sub = str(payload.get("sub") or "")
     if role == "advisor" and not sub.isdigit():
@@ -144,7 +159,8 @@ def _claims(payload: dict[str, Any]) -> JoinClaims:
         room=room, role=role, lead=lead, sub=sub,
         name=str(payload.get("name") or "")[:64], dealer=str(payload.get("dealer") or "")[:128],
         lang=lang, rec=payload.get("rec") is True, jti=str(payload["jti"])[:128],
-        exp=int(payload["exp"]), instance=str(payload.get("instance") or ""),
+        exp=int(payload["exp"]), iat=int(payload["iat"]),
+        instance=str(payload.get("instance") or ""),
         seat=str(payload.get("seat") or ""),
         vehicle=str(payload.get("vehicle") or "")[:128],
         logo=_image_url(payload.get("logo")), photo=_image_url(payload.get("photo")))

@@ -14,7 +14,7 @@ MAX_TIMESTAMP_DIGITS = 11
 class DealerVideoController(http.Controller):
     """``POST /dealer_lead/video/event``: signed callbacks of the video gateway.
 
-    Contract in ``docs/video-odoo.md``: 403 on a missing/bad
+    Contract in ``docs/video-protocol.md`` and ``docs/video-odoo.md``: 403 on a missing/bad
     signature or a timestamp more than 300 s away, 400 on a timestamp that is not unix seconds
     or a malformed body, 200 ``{"ok": true}``
     otherwise (replays included), 500 when processing failed (the gateway retries).

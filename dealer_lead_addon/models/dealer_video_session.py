@@ -10,6 +10,7 @@ _lt = LazyTranslate(__name__)
 
 ICP_PREFIX = "dealer_lead_addon."
 ADVISOR_LINK_SECONDS = 30 * 60
+MAX_LINK_HOURS = 7 * 24  # the gateway refuses join tokens living longer (docs/video-protocol.md)
 # a call shorter than this (both parties in the room) is not an answer to the customer
 MIN_ANSWER_SECONDS = 20
 
@@ -93,8 +94,9 @@ class DealerVideoSession(models.Model):
                           + video_token.new_room_id())
 
     def _dealer_link_hours(self):
+        """Hours a customer link lives; at most 7 days, the gateway refuses longer-lived ones."""
         try:
-            return max(1, int(self._dealer_param("video_link_hours", 48)))
+            return min(MAX_LINK_HOURS, max(1, int(self._dealer_param("video_link_hours", 48))))
         except ValueError:
             return 48
 

@@ -44,6 +44,13 @@ class TestVideoLinks(DealerVideoCommon):
         session = self.lead.dealer_video_session_ids
         self.assertEqual(int(session.link_expires_at.timestamp()), claims["exp"])
 
+    def test_customer_link_lives_seven_days_at_most(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "dealer_lead_addon.video_link_hours", "500")
+        claims = decode_join_token(self.lead._dealer_video_mint_customer_url())
+        self.assertEqual(claims["exp"] - claims["iat"], 168 * 3600,
+                         "the gateway refuses join links living longer than 7 days")
+
     def test_french_lead_gets_french_customer_page(self):
         self.lead.lang_id = self.env["res.lang"]._activate_lang("fr_CA")
         claims = decode_join_token(self.lead._dealer_video_mint_customer_url())

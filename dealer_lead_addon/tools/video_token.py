@@ -1,7 +1,7 @@
 """Join tokens for the video gateway and the signature of its callbacks.
 
 Both use the secret Odoo shares with the gateway (ICP ``dealer_lead_addon.video_secret``, gateway
-env ``GATEWAY_SECRET``), as raw UTF-8 bytes. See ``docs/video-odoo.md``.
+env ``GATEWAY_SECRET``), as raw UTF-8 bytes. See ``docs/video-protocol.md`` (the contract).
 """
 
 import base64

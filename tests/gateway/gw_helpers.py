@@ -91,14 +91,20 @@ class FakeOdoo:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         self.statuses: list[int] = []  # statuses to answer first (then 200)
+        self.delay = 0.0  # seconds to think before answering (a slow Odoo)
+        self.failing_rooms: set[str] = set()  # rooms whose callbacks get 503
         self.cond = threading.Condition()
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if outer.delay:
+                    time.sleep(outer.delay)
                 with outer.cond:
                     status = outer.statuses.pop(0) if outer.statuses else 200
+                    if json.loads(body or b"{}").get("room") in outer.failing_rooms:
+                        status = 503
                     outer.requests.append({"path": self.path, "headers": dict(self.headers),
                                            "body": body, "status": status})
                     outer.cond.notify_all()
@@ -113,6 +119,8 @@ class FakeOdoo:
                 return None
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.server.handle_error = lambda *args: None  # type: ignore[method-assign]
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -122,11 +130,13 @@ class FakeOdoo:
             return [json.loads(r["body"]) for r in self.requests
                     if not accepted_only or r["status"] == 200]
 
-    def wait_for(self, event: str, timeout: float = 30, count: int = 1) -> list[dict[str, Any]]:
+    def wait_for(self, event: str, timeout: float = 30, count: int = 1,
+                 room: str | None = None) -> list[dict[str, Any]]:
         deadline = time.monotonic() + timeout
         with self.cond:
             while True:
-                found = [e for e in self.events() if e["event"] == event]
+                found = [e for e in self.events() if e["event"] == event
+                         and room in (None, e.get("room"))]
                 if len(found) >= count:
                     return found
                 left = deadline - time.monotonic()
@@ -137,3 +147,65 @@ class FakeOdoo:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PrivateRedis:
+    """A redis-server of the test's own on a free port, so it can be stopped and restarted."""
+
+    def __init__(self, directory: Path) -> None:
+        self.dir = directory
+        self.port = free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.start()
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.dir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        import socket
+
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError("private redis-server did not start")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def restart_empty(self) -> None:
+        """Stop and start again with no data, as a Redis without persistence does."""
+        self.stop()
+        self.start()
+
+
+def http_request(url: str, method: str = "GET", body: bytes | None = None,
+                 headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers and body of one HTTP request (errors included, no exception)."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return exc.code, dict(exc.headers), exc.read()

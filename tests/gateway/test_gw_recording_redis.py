@@ -45,6 +45,64 @@ async def test_recording_with_both_consents_is_attached_to_session_ended(
     assert len(data) > 1000
 
 
+@pytest.fixture
+def loopback_only(monkeypatch):
+    """Every aiortc peer of this test process gathers 127.0.0.1 only (as the gateway)."""
+    import aioice.ice
+
+    from video_gateway.recorder import configure_ice
+
+    monkeypatch.setattr(aioice.ice, "get_host_addresses", aioice.ice.get_host_addresses)
+    configure_ice(interfaces=("lo",))
+    assert aioice.ice.get_host_addresses(True, False) == ["127.0.0.1"]
+
+
+async def test_a_call_recorded_on_loopback_reaches_odoo_signed_as_the_route_expects(
+        fake_odoo: FakeOdoo, loopback_only) -> None:
+    import hashlib
+    import hmac
+
+    from gw_helpers import SECRET
+
+    proc = GatewayProcess({"GATEWAY_ODOO_URL": fake_odoo.url,
+                           "GATEWAY_RECORDER_ICE_INTERFACES": "lo"})
+    room = new_room()
+    try:
+        customer = await SyntheticPeer(proc.ws, token(room, rec=True, lead=42)).connect()
+        await customer.send({"type": "consent", "recording": True})
+        advisor = await SyntheticPeer(proc.ws, token(room, "advisor", rec=True)).connect()
+        await advisor.send({"type": "consent", "recording": True})
+        await customer.wait_for("recording")
+        await customer.start_recorder_leg()
+        await advisor.start_recorder_leg()
+        answer = await customer.wait_for("rec_answer")
+        await advisor.wait_for("rec_answer")
+        assert "127.0.0.1" in answer["sdp"]  # the recorder offered a loopback candidate
+        await customer.wait_frames("video", 10)
+        await asyncio.sleep(3)
+        await customer.hangup()
+        await asyncio.wait_for(advisor.ended.wait(), 20)
+        await customer.close()
+        await advisor.close()
+        [ended] = fake_odoo.wait_for("session_ended", timeout=60)
+    finally:
+        proc.stop()
+    request = next(r for r in fake_odoo.requests
+                   if json.loads(r["body"])["event"] == "session_ended")
+    stamp = request["headers"]["X-Dealer-Timestamp"]
+    expected = hmac.new(SECRET.encode(), stamp.encode() + b"." + request["body"],
+                        hashlib.sha256).hexdigest()
+    assert hmac.compare_digest(request["headers"]["X-Dealer-Signature"], expected)
+    assert request["headers"]["Content-Type"] == "application/json"
+    assert (ended["lead"], ended["outcome"]) == (42, "completed")
+    recording = ended["recording"]
+    assert recording["filename"].startswith("video-call-")
+    assert recording["filename"].endswith(".webm")
+    assert recording["mimetype"] == "video/webm"
+    data = base64.b64decode(recording["data_base64"])
+    assert data[:4] == b"\x1a\x45\xdf\xa3" and len(data) > 1000
+
+
 async def test_no_recording_without_the_advisor_consent(
         gateway: GatewayProcess, fake_odoo: FakeOdoo) -> None:
     room = new_room()

@@ -402,3 +402,32 @@ def test_recorder_offer_is_forwarded_only_while_recording() -> None:
     room.receive("a1", msg("consent", recording=True), T0 + 12)
     actions = room.receive("c1", msg("rec_offer", sdp="v=0"), T0 + 13)
     assert actions == [RecorderOffer("c1", "customer", "v=0")]
+
+
+def test_customer_welcome_says_waiting_when_the_ring_starts() -> None:
+    welcome = sent(join(new_room(), "c1", claims()), "c1")[0]
+    assert welcome["phase"] == "waiting"
+
+
+def test_customer_welcome_says_in_call_when_the_advisor_is_there() -> None:
+    room = new_room()
+    join(room, "a1", claims("advisor"))
+    welcome = sent(join(room, "c1", claims(), T0 + 5), "c1")[0]
+    assert welcome["phase"] == "in_call"
+
+
+def test_resume_token_without_lead_rejoins_its_seat() -> None:
+    room = new_room()
+    join(room, "c1", claims(), seat="s1")
+    room.disconnect("c1", T0 + 1)
+    resume = claims(lead=0, seat="s1", instance="inst")
+    assert room.admission(resume) is None
+    assert types(join(room, "c2", resume, T0 + 2, seat="s1"), "c2")[0] == "welcome"
+
+
+def test_join_link_without_seat_cannot_take_a_seat_held_by_a_resume_token() -> None:
+    room = new_room()
+    join(room, "c1", claims(), seat="s1")
+    room.disconnect("c1", T0 + 1)
+    stale = claims(lead=0, seat="s-old", instance="inst")
+    assert room.admission(stale) == "seat_gone"

@@ -156,3 +156,48 @@ def test_ice_servers_never_contain_the_turn_secret() -> None:
     servers = ice_servers(settings, new_room(), "customer", time.time())
     assert servers[0]["urls"] == ["turn:t.example:3478"]
     assert "s3cr3t-turn" not in repr(servers)
+
+
+def test_token_issued_in_the_future_is_refused() -> None:
+    link = mint_join_token(SECRET, room=new_room(), role="customer", now=time.time() + 600)
+    with pytest.raises(TokenError) as err:
+        verify_join_token(link, SECRET, time.time())
+    assert err.value.reason == "issued_in_future"
+
+
+def test_join_token_living_longer_than_seven_days_is_refused() -> None:
+    link = mint_join_token(SECRET, room=new_room(), role="customer", ttl=8 * 86400)
+    with pytest.raises(TokenError) as err:
+        verify_join_token(link, SECRET)
+    assert err.value.reason == "lifetime_too_long"
+
+
+def test_resume_token_carries_no_lead_id() -> None:
+    claims = verify_join_token(token(new_room(), lead=987654), SECRET)
+    resume = mint_resume_token(claims, "inst", "seat", SECRET, 4 * 3600)
+    payload = jwt.decode(resume, options={"verify_signature": False})
+    assert "lead" not in payload
+    assert "987654" not in str(payload)
+
+
+def test_resume_token_outlives_a_short_advisor_link() -> None:
+    now = time.time()
+    link = token(new_room(), "advisor", ttl=1800, now=now)
+    claims = verify_join_token(link, SECRET, now)
+    resume = mint_resume_token(claims, "inst", "seat", SECRET, 4 * 3600, now)
+    later = verify_resume_token(resume, SECRET, now + 3 * 3600)  # the link died long ago
+    assert (later.role, later.seat, later.instance) == ("advisor", "seat", "inst")
+
+
+def test_deeply_nested_json_is_a_bad_message() -> None:
+    with pytest.raises(ProtocolError) as err:
+        parse_client_message("[" * 100000 + "]" * 100000)
+    assert err.value.code == "bad_message"
+
+
+def test_production_without_redis_needs_a_state_directory() -> None:
+    env = {"GATEWAY_ENV": "production", "GATEWAY_SECRET": "s" * 40,
+           "GATEWAY_PUBLIC_URL": "https://video.example", "GATEWAY_ODOO_URL": "http://odoo"}
+    with pytest.raises(SettingsError, match="GATEWAY_STATE_DIR"):
+        Settings.from_env(env)
+    assert Settings.from_env({**env, "GATEWAY_STATE_DIR": "/var/lib/vg"}).state_dir
