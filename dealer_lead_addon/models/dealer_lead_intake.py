@@ -346,9 +346,9 @@ class DealerLeadIntake(models.Model):
 
     @api.model
     def _dealer_lang(self, code):
-        """The active language ``code`` (cached lookup), activated if needed."""
+        """The active language ``code`` (cached lookup), activated with its terms if needed."""
         Lang = self.env["res.lang"]
-        return Lang._lang_get(code) or Lang._activate_lang(code)
+        return Lang._lang_get(code) or Lang._dealer_activate_with_translations(code)
 
     # ------------------------------------------------------------
     # Dedupe under concurrency
