@@ -38,3 +38,4 @@ from . import test_ack_status_sla
 from . import test_staff_alert
 from . import test_french
 from . import test_mail_layout
+from . import test_staff_language
