@@ -160,6 +160,11 @@ def test_crm_menus_read_in_french(page, french_odoo):
 def test_crm_settings_read_in_french(page, french_odoo):
     base, _ids = french_odoo
     text = _visit(page, base, "/odoo/action-crm.crm_config_settings_action", "settings")
+    block = page.locator("#dealer_quiet_hours")
+    if block.count():
+        block.first.evaluate("el => el.scrollIntoView({block: 'center'})")
+        page.wait_for_timeout(300)
+        text += _screen_text(page, "settings_dealer")
     assert not _english_labels(text)
 
 
