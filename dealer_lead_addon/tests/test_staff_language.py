@@ -1,11 +1,12 @@
 from datetime import datetime
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import LazyTranslate
 
 from .common_intake import OPEN_NOW, DealerIntakeCommon, fixture
 
 _lt = LazyTranslate("odoo.addons.dealer_lead_addon.models.dealer_response_clock")
+_lt_source = LazyTranslate("odoo.addons.dealer_lead_addon.models.dealer_lead_source")
 
 
 @tagged("post_install", "-at_install")
@@ -75,3 +76,18 @@ class TestStaffNotesLanguage(DealerIntakeCommon):
         session = self.env["dealer.video.session"].create({"lead_id": lead.id})
         session._dealer_on_no_answer(OPEN_NOW, datetime(2026, 11, 24, 19, 30))  # 14:30 Toronto
         self.assertIn("2026-11-24 14 h 30", str(lead.activity_ids.note))
+
+    def test_feed_alert_reaches_each_manager_in_their_language(self):
+        managers = {lang: new_test_user(
+            self.env, login=f"manager_{lang}", lang=lang,
+            groups="dealer_lead_addon.group_dealer_lead_manager") for lang in ("fr_CA", "en_US")}
+        self.source._dealer_alert_feed(_lt_source(
+            "Lead source %(feed)s is receiving again: an inquiry arrived at %(at)s.",
+            feed="AutoTrader.ca", at="2026-11-24 10:00"))
+        def body_for(user):
+            message = self.source.message_ids.filtered(lambda m: user.partner_id in m.partner_ids)
+            self.assertEqual(len(message), 1)
+            return str(message.body)
+        self.assertIn("La source de pistes AutoTrader.ca reçoit de nouveau",
+                      body_for(managers["fr_CA"]))
+        self.assertIn("Lead source AutoTrader.ca is receiving again", body_for(managers["en_US"]))
