@@ -48,6 +48,10 @@ lead = env["crm.lead"].with_context(dealer_intake_skip=True).create({
     "name": "Sophie Tremblay - RAV4 2024", "type": "opportunity", "contact_name": "Sophie Tremblay",
     "phone": "+15145550199", "user_id": user.id, "team_id": team.id, "expected_revenue": 42000,
 })
+env["crm.lead"].with_context(dealer_intake_skip=True).create({
+    "name": "Luc Bergeron - Civic 2022", "type": "opportunity", "contact_name": "Luc Bergeron",
+    "user_id": env.ref("base.user_admin").id, "team_id": team.id, "expected_revenue": 24500,
+})
 env["dealer.staff.alert"]._alert(
     lead, user, _lt("Overdue: %(customer)s is waiting for your answer. %(link)s",
                     customer="Sophie Tremblay", link=""),
