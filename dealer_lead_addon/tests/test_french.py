@@ -67,6 +67,17 @@ class TestFrenchComplete(TransactionCase):
         english_only = sorted(v["en_US"] for v in values.values() if LANG not in v)
         self.assertFalse(english_only, f"menus without French: {english_only}")
 
+    def test_french_left_active_without_its_terms_gets_them(self):
+        """A database where an earlier version turned French on without Odoo's terms."""
+        menus = self.env.ref("base.menu_administration") | self.env.ref("crm.crm_menu_sales")
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE ir_ui_menu SET name = name - %s WHERE id IN %s",
+                            (LANG, tuple(menus.ids)))
+        menus.invalidate_recordset(["name"])
+        self.assertFalse(self.env["res.lang"]._dealer_has_core_terms(LANG))
+        self.env["res.lang"]._dealer_activate_with_translations(LANG)
+        self.assertEqual(menus.with_context(lang=LANG).mapped("name"), ["Paramètres", "Ventes"])
+
     def test_core_crm_labels_read_in_french(self):
         env = self.env(context=dict(self.env.context, lang=LANG))
         labels = {
