@@ -294,16 +294,30 @@ class CrmLead(models.Model):
         how = ""
         if rule.user_id and team._dealer_members_on_shift(
                 team.crm_team_member_ids.filtered(lambda m: m.user_id == rule.user_id), now):
-            user, how = rule.user_id, _lt("rule %(rule)s", rule=rule.name)
+            user, how = rule.user_id, "rule"
         if not user and team:
-            user = team._dealer_next_available_member(at=now)
-            how = _lt("round robin of %(team)s", team=team.name)
+            user, how = team._dealer_next_available_member(at=now), "round_robin"
         if not user and facts["user"]:
-            user, how = facts["user"], _lt("kept the creator")
+            user, how = facts["user"], "creator"
         if not user and team:
-            user = team._dealer_after_hours_owner()
-            how = _lt("nobody on shift, after-hours owner of %(team)s", team=team.name)
-        return team, user, how
+            user, how = team._dealer_after_hours_owner(), "after_hours"
+        # the team's name as the note's reader reads it (team names are translated)
+        team_name = team.with_env(self.browse()._dealer_staff_env(user)).name
+        return team, user, self._dealer_route_how(how, rule, team_name)
+
+    @api.model
+    def _dealer_route_how(self, kind, rule, team_name):
+        """How the lead was routed: a lazy translation, written in the note's reader's
+        language."""
+        if kind == "rule":
+            return _lt("rule %(rule)s", rule=rule.name)
+        if kind == "round_robin":
+            return _lt("round robin of %(team)s", team=team_name)
+        if kind == "creator":
+            return _lt("kept the creator")
+        if kind == "after_hours":
+            return _lt("nobody on shift, after-hours owner of %(team)s", team=team_name)
+        return ""
 
     @api.model
     def _dealer_route_note(self, user, how):

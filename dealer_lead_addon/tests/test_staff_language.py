@@ -39,6 +39,14 @@ class TestStaffNotesLanguage(DealerIntakeCommon):
         self.assertIn("rotation de Ventes", notes)
         self.assertNotIn("Routed to", notes)
 
+    def test_routing_note_names_the_team_as_its_reader_reads_it(self):
+        (self.sales_1 | self.sales_2).lang = "fr_CA"
+        self.team.with_context(lang="en_US").name = "Sales"
+        self.team.with_context(lang="fr_CA").name = "Ventes"
+        notes = self._notes(self._receive())
+        self.assertIn("rotation de Ventes", notes)
+        self.assertNotIn("Sales", notes)
+
     def test_intake_notes_follow_an_english_salesperson(self):
         (self.sales_1 | self.sales_2).lang = "en_US"
         notes = self._notes(self._receive())

@@ -69,8 +69,23 @@ mail = env["dealer.outbound"]._send_mail(
     customer, env.ref("dealer_lead_addon.mail_template_ack_fr"), purpose="ack")
 source = env["dealer.lead.source"].create({"name": "Site web", "code": "site", "team_id": team.id})
 env["dealer.lead.intake"].create({"channel": "http", "source_id": source.id, "payload": "{}"})
-print("DEALER_FR_IDS=" + json.dumps({"lead": lead.id, "mail_html": str(mail.body_html),
-                                     "mail_subject": mail.subject}))
+# a Quebec dealership reads French: an inquiry through the pipeline leaves French notes
+env.company.partner_id.lang = "fr_CA"
+inquiry = {
+    "provider_lead_id": "WEB-77", "provider": {"name": "Site web"},
+    "customer": {"first_name": "Julien", "last_name": "Paquette",
+                 "email": "julien@courriel.example", "phone": "514-555-0177",
+                 "address": {"region": "QC", "country": "CA"}, "language": "fr",
+                 "comments": "Est-ce que le Outback est encore disponible?"},
+    "vehicles": [{"interest": "buy", "status": "new", "year": 2025, "make": "Subaru",
+                  "model": "Outback"},
+                 {"interest": "trade-in", "status": "used", "year": 2016, "make": "Honda",
+                  "model": "Civic", "odometer": 141000}],
+}
+intake, _outcome = env["dealer.lead.intake"]._dealer_intake_http(
+    source, json.dumps(inquiry).encode(), "application/json")
+print("DEALER_FR_IDS=" + json.dumps({"lead": lead.id, "intake_lead": intake.lead_id.id,
+                                     "mail_html": str(mail.body_html)}))
 env.cr.commit()
 '''
 
@@ -187,3 +202,18 @@ def test_acknowledgement_email_reads_as_the_dealers_in_french(page, french_odoo)
     assert "Automobiles Boréal Laval" in text and "3000 boulevard Le Carrefour" in text
     assert "(interne)" not in text, "the internal lead title is not shown to the customer"
     assert not _english_labels(text)
+
+
+def test_lead_from_the_intake_pipeline_has_french_notes(page, french_odoo):
+    base, ids = french_odoo
+    assert ids["intake_lead"], "the inquiry made a lead"
+    _visit(page, base, f"/odoo/action-crm.crm_lead_action_pipeline/{ids['intake_lead']}",
+           "lead_form_intake")
+    chatter = page.locator(".o-mail-Chatter, .o-mail-Form-chatter").first
+    chatter.evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)
+    text = _screen_text(page, "lead_form_intake_chatter")
+    assert "Demande reçue par" in text
+    assert "Véhicule d'échange" in text or "d'échange" in text
+    assert not _english_labels(text)
+    assert "Inquiry received" not in text and "Routed to" not in text
