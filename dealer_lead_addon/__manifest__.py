@@ -44,6 +44,7 @@
         "wizards/dealer_video_link_send_views.xml",
         "views/dealer_texting_views.xml",
         "views/sms_template_views.xml",
+        "data/mail_layout_data.xml",
     ],
     "demo": [
         "demo/dealer_demo.xml",

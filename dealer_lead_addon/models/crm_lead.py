@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.tools import LazyTranslate
 
+from ..tools import time_format
 from ..tools.concurrency import CONCURRENCY_ERRORS, read_committed_cursor, unseen_committed
 from ..tools.video_token import VIDEO_LINK_PLACEHOLDER
 from .dealer_response_clock import CHANNELS
@@ -171,29 +172,27 @@ class CrmLead(models.Model):
             dealer_intake_skip=True)).message_new(msg_dict, custom_values=custom_values)
 
     def _dealer_format_reply_by(self):
+        """When a person answers, as the customer reads it ("mercredi 25 novembre à 8 h")."""
         self.ensure_one()
         if not self.dealer_reply_by:
             return ""
         tz = self.team_id._dealer_calendar().tz or "America/Toronto"
-        lang = self.lang_id.code or "en_US"
         local = fields.Datetime.context_timestamp(self.with_context(tz=tz), self.dealer_reply_by)
         today = fields.Datetime.context_timestamp(self.with_context(tz=tz), fields.Datetime.now())
-        if lang.startswith("fr"):
-            hour = f"{local.hour} h {local.minute:02d}" if local.minute else f"{local.hour} h"
-            if local.date() == today.date():
-                return f"aujourd'hui à {hour}"
-            days = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-            months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-                      "septembre", "octobre", "novembre", "décembre"]
-            return f"{days[local.weekday()]} {local.day} {months[local.month - 1]} à {hour}"
-        hour = local.strftime("%I:%M %p").lstrip("0").replace(":00 ", " ")
-        if local.date() == today.date():
-            return f"today at {hour}"
-        return f"{local.strftime('%A, %B')} {local.day} at {hour}"
+        return time_format.format_day_and_hour(local, self.lang_id.code or "en_US", today.date())
 
     def _dealer_customer_name(self):
         self.ensure_one()
         return self.partner_id.name or self.contact_name or self.partner_name or ""
+
+    def _dealer_staff_env(self, user=None):
+        """The environment in which to write a note for the staff who read this lead: in
+        ``user``'s language (default: the lead's salesperson), else the company's. Notes are
+        written by crons, webhooks and the gateway, whose own language is nobody's."""
+        user = self[:1].user_id if user is None else user
+        company = self[:1].company_id or self.env.company
+        lang = user.lang or company.partner_id.lang
+        return self.with_context(lang=lang).env if lang else self.env
 
     def _dealer_customer_lang(self):
         """'fr' or 'en': the language of the customer templates."""
@@ -233,8 +232,8 @@ class CrmLead(models.Model):
                     lead._dealer_ack_send()
             except Exception:
                 _logger.exception("Acknowledgement of lead %s failed", lead.id)
-                lead.write({"dealer_ack_state": "failed",
-                            "dealer_ack_note": self.env._("acknowledgement failed, see logs")})
+                lead.write({"dealer_ack_state": "failed", "dealer_ack_note": (
+                    lead._dealer_staff_env()._("acknowledgement failed, see logs"))})
 
     @api.model
     def _cron_dealer_send_pending_acks(self, batch_size=ACK_BATCH_SIZE):
@@ -283,7 +282,8 @@ class CrmLead(models.Model):
         then the team's after-hours owner.
 
         :param dict facts: see ``_dealer_route_facts``
-        :return: ``(team, user, how)``
+        :return: ``(team, user, how)``, ``how`` a lazy translation (the note is written in
+            its reader's language)
         """
         rule = self.env["dealer.routing.rule"]._dealer_find(facts)
         team = rule.team_id or facts["team"] or facts["source"].team_id
@@ -294,22 +294,40 @@ class CrmLead(models.Model):
         how = ""
         if rule.user_id and team._dealer_members_on_shift(
                 team.crm_team_member_ids.filtered(lambda m: m.user_id == rule.user_id), now):
-            user, how = rule.user_id, self.env._("rule %(rule)s", rule=rule.name)
+            user, how = rule.user_id, "rule"
         if not user and team:
-            user = team._dealer_next_available_member(at=now)
-            how = self.env._("round robin of %(team)s", team=team.name)
+            user, how = team._dealer_next_available_member(at=now), "round_robin"
         if not user and facts["user"]:
-            user, how = facts["user"], self.env._("kept the creator")
+            user, how = facts["user"], "creator"
         if not user and team:
-            user = team._dealer_after_hours_owner()
-            how = self.env._("nobody on shift, after-hours owner of %(team)s", team=team.name)
-        return team, user, how
+            user, how = team._dealer_after_hours_owner(), "after_hours"
+        # the team's name as the note's reader reads it (team names are translated)
+        team_name = team.with_env(self.browse()._dealer_staff_env(user)).name
+        return team, user, self._dealer_route_how(how, rule, team_name)
+
+    @api.model
+    def _dealer_route_how(self, kind, rule, team_name):
+        """How the lead was routed: a lazy translation, written in the note's reader's
+        language."""
+        if kind == "rule":
+            return _lt("rule %(rule)s", rule=rule.name)
+        if kind == "round_robin":
+            return _lt("round robin of %(team)s", team=team_name)
+        if kind == "creator":
+            return _lt("kept the creator")
+        if kind == "after_hours":
+            return _lt("nobody on shift, after-hours owner of %(team)s", team=team_name)
+        return ""
 
     @api.model
     def _dealer_route_note(self, user, how):
+        """The routing note, in the language of ``user`` (who gets the lead), else the
+        company's."""
+        env = self.browse()._dealer_staff_env(user)
         if not user:
-            return self.env._("Nobody to route this lead to.")
-        return self.env._("Routed to %(user)s (%(how)s).", user=user.name, how=how)
+            return env._("Nobody to route this lead to.")
+        return env._("Routed to %(user)s (%(how)s).", user=user.name,
+                     how=env._(how) if how else "-")
 
     def _dealer_route(self, **facts):
         """Route an existing lead (website form, manual entry) on its own facts, ``facts``
@@ -358,12 +376,13 @@ class CrmLead(models.Model):
         now = fields.Datetime.now()
         self._dealer_ack_prepare(now)
         lang = self._dealer_customer_lang()
+        staff = self._dealer_staff_env()
         notes = []
         vals = {"dealer_ack_sms_state": False, "dealer_ack_mail_state": False,
                 "dealer_ack_sms_uuid": False, "dealer_ack_mail_id": False}
         number = self.phone_sanitized
         if number and self.phone_sanitized_blacklisted:
-            notes.append(self.env._("no SMS: the number opted out"))
+            notes.append(staff._("no SMS: the number opted out"))
         elif number:
             sms = self.env["dealer.outbound"]._send_sms(
                 self, self._dealer_ack_sms_body(lang), purpose="ack", number=number,
@@ -371,7 +390,7 @@ class CrmLead(models.Model):
             vals.update(dealer_ack_sms_uuid=sms.uuid,
                         dealer_ack_sms_state=self._dealer_ack_text_state(sms))
         if self.email_normalized and self.is_blacklisted:
-            notes.append(self.env._("no e-mail: the address opted out"))
+            notes.append(staff._("no e-mail: the address opted out"))
         elif self.email_normalized:
             template = self.env.ref(f"dealer_lead_addon.mail_template_ack_{lang}")
             mail = self.env["dealer.outbound"]._send_mail(self, template, purpose="ack")[:1]
@@ -484,9 +503,9 @@ class CrmLead(models.Model):
         recorded.add((self.id, field, state, reason))
         note = False
         if reason and state in ("failed", "maybe_sent"):
-            channel = self.env._("SMS") if field == "dealer_ack_sms_state" else self.env._(
-                "e-mail")
-            note = self.env._("%(channel)s: %(reason)s", channel=channel, reason=reason)
+            staff = self._dealer_staff_env()
+            channel = staff._("SMS") if field == "dealer_ack_sms_state" else staff._("e-mail")
+            note = staff._("%(channel)s: %(reason)s", channel=channel, reason=reason)
         try:
             with read_committed_cursor(self.env) as (cr, inline):
                 lead = self if inline else self.with_env(self.env(cr=cr))
@@ -550,7 +569,8 @@ class CrmLead(models.Model):
                 body = _lt("The text to %(number)s could not be sent: %(reason)s",
                            number=sms.number,
                            reason=dict(sms._fields["failure_type"]._description_selection(
-                               self.env)).get(sms.failure_type, sms.failure_type or "-"))
+                               lead._dealer_staff_env())).get(
+                                   sms.failure_type, sms.failure_type or "-"))
             # a text about a text that did not leave: the inbox only
             self.env["dealer.staff.alert"]._alert(
                 lead, user, body, text=False, subject=_lt(

@@ -346,9 +346,9 @@ class DealerLeadIntake(models.Model):
 
     @api.model
     def _dealer_lang(self, code):
-        """The active language ``code`` (cached lookup), activated if needed."""
+        """The active language ``code`` (cached lookup), activated with its terms if needed."""
         Lang = self.env["res.lang"]
-        return Lang._lang_get(code) or Lang._activate_lang(code)
+        return Lang._lang_get(code) or Lang._dealer_activate_with_translations(code)
 
     # ------------------------------------------------------------
     # Dedupe under concurrency
@@ -524,7 +524,7 @@ class DealerLeadIntake(models.Model):
         if duplicate:
             self._dealer_attach(duplicate, inquiry)
             lead.with_context(dealer_intake_skip=True).write({"active": False})
-            lead._message_log(body=self.env._(
+            lead._message_log(body=lead._dealer_staff_env()._(
                 "Duplicate of the open lead %(lead)s: the inquiry was added there (intake "
                 "%(intake)s).", lead=duplicate.name, intake=self.name))
             return "attached"
@@ -557,7 +557,7 @@ class DealerLeadIntake(models.Model):
         values = self._dealer_parsed_values(inquiry) if inquiry.origin else {}
         self.write({**values, "state": "attached", "lead_id": lead.id})
         if repeat:
-            lead._message_log(body=self.env._(
+            lead._message_log(body=lead._dealer_staff_env()._(
                 "The provider sent this inquiry again (same lead id %(ref)s); kept as intake "
                 "%(intake)s.", ref=inquiry.provider_lead_id or "-", intake=self.name))
             return
@@ -569,8 +569,10 @@ class DealerLeadIntake(models.Model):
         vehicles = ", ".join(" ".join(str(p) for p in (
             v.year or "", v.make, v.model, v.trim) if p)
             for v in inquiry.vehicles) or "-"
+        env = self.lead_id._dealer_staff_env()
         values = {
-            "channel": dict(self._fields["channel"].selection).get(self.channel),
+            "channel": dict(self._fields["channel"]._description_selection(env)).get(
+                self.channel),
             "provider": inquiry.provider_name or self.source_id.name or "-",
             "vehicles": vehicles,
             "comments": inquiry.comments or "-",
@@ -578,11 +580,11 @@ class DealerLeadIntake(models.Model):
             "intake": self.name,
         }
         if first:
-            text = self.env._(
+            text = env._(
                 "Inquiry received by %(channel)s from %(provider)s (intake %(intake)s). "
                 "Vehicles: %(vehicles)s. Comments: %(comments)s", **values)
         else:
-            text = self.env._(
+            text = env._(
                 "New inquiry #%(count)s received by %(channel)s from %(provider)s (intake "
                 "%(intake)s). Vehicles: %(vehicles)s. Comments: %(comments)s", **values)
         return plaintext2html(text)

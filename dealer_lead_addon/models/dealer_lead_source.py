@@ -3,8 +3,11 @@ import statistics
 from itertools import pairwise
 
 from odoo import api, fields, models
+from odoo.tools import LazyTranslate
 
 from odoo.addons.base.models.res_users import KEY_CRYPT_CONTEXT
+
+_lt = LazyTranslate(__name__)
 
 # visible part of a key, also the index its lookup uses (as res.users.apikeys)
 API_KEY_PREFIX_SIZE = 8
@@ -107,7 +110,7 @@ class DealerLeadSource(models.Model):
         if self.watchdog_state == "silent":
             if arrivals and arrivals[0] > self.watchdog_alerted_at:
                 self.watchdog_state = "ok"
-                self._dealer_alert_feed(self.env._(
+                self._dealer_alert_feed(_lt(
                     "Lead source %(feed)s is receiving again: an inquiry arrived at "
                     "%(at)s.", feed=self.name, at=self._dealer_format_time(arrivals[0])))
             return
@@ -119,7 +122,7 @@ class DealerLeadSource(models.Model):
         if silence <= allowed:
             return
         self.write({"watchdog_state": "silent", "watchdog_alerted_at": now})
-        self._dealer_alert_feed(self.env._(
+        self._dealer_alert_feed(_lt(
             "Lead source %(feed)s has sent nothing since %(at)s (%(silence)s business "
             "minutes; usually an inquiry every %(gap)s). Check the feed with the provider.",
             feed=self.name, at=self._dealer_format_time(arrivals[0]),
@@ -140,13 +143,16 @@ class DealerLeadSource(models.Model):
         return managers - self.env.ref("base.user_root")
 
     def _dealer_alert_feed(self, body):
+        """Tell the lead managers, each group of them in its language (``body``: a lazy
+        translation)."""
         managers = self._dealer_lead_managers(self.company_id)
-        if not managers:
-            return
-        # sudo: the cron alerts managers about a configuration record
-        self.sudo().message_post(
-            body=body, partner_ids=managers.partner_id.ids, message_type="notification",
-            subtype_xmlid="mail.mt_note")
+        for lang in set(managers.mapped("lang")):
+            readers = managers.filtered(lambda user, lang=lang: user.lang == lang)
+            # sudo: the cron alerts managers about a configuration record
+            source = self.sudo().with_context(lang=lang)
+            source.message_post(
+                body=source.env._(body), partner_ids=readers.partner_id.ids,
+                message_type="notification", subtype_xmlid="mail.mt_note")
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -14,10 +14,13 @@ DEALER_PURPOSES = [
     ("transactional", "Transactional"),
     ("keyword", "Keyword Reply"),
 ]
+# dealer-branded: logo, name, address and phone; no record name, no "Powered by Odoo"
+MAIL_LAYOUT = "dealer_lead_addon.mail_layout_dealer"
 # how a commercial text tells the customer to opt out (CASL and the carriers require it);
 # written out per customer language, like the customer templates, so that a French customer
-# reads French whether or not the French translation is loaded in the database
-OPT_OUT_NOTICE = {"fr": "ARRET pour vous désabonner.", "en": "Reply STOP to opt out."}
+# reads French whether or not the French translation is loaded in the database. One word per
+# language in every customer text: ARRÊT (OQLF; ARRET is accepted on input) and STOP.
+OPT_OUT_NOTICE = {"fr": "Répondez ARRÊT pour vous désabonner.", "en": "Reply STOP to opt out."}
 UNSUBSCRIBE_FOOTER = {
     "fr": ("Vous ne voulez plus recevoir nos courriels?", "Se désabonner"),
     "en": ("No longer want our e-mails?", "Unsubscribe"),
@@ -144,8 +147,12 @@ class DealerOutbound(models.AbstractModel):
         """
         record.ensure_one()
         ctx = {"dealer_send": DealerSend(purpose), "dealer_automated": automated}
+        if not template.lang and hasattr(record, "_dealer_customer_lang"):
+            # the layout is rendered in the template's language, else in the sender's (a
+            # salesperson, the cron): the customer's, whoever sends
+            ctx["lang"] = "fr_CA" if record._dealer_customer_lang() == "fr" else "en_US"
         mail_id = template.with_context(**ctx).send_mail(
-            record.id, force_send=False, email_layout_xmlid="mail.mail_notification_light",
+            record.id, force_send=False, email_layout_xmlid=MAIL_LAYOUT,
         )
         mails = self.env["mail.mail"].sudo().browse(mail_id)
         if purpose in ("sales", "marketing"):

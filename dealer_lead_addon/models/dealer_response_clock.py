@@ -281,14 +281,14 @@ class DealerResponseClock(models.Model):
         previous = lead.user_id
         user = lead.team_id._dealer_next_available_member(exclude_users=previous, at=now)
         if not user:
-            lead._message_log(body=self.env._(
+            lead._message_log(body=lead._dealer_staff_env()._(
                 "SLA missed: nobody else of %(team)s is available to take the lead.",
                 team=lead.team_id.name))
             return
         # sudo: the escalation moves leads between salespeople whatever the cron user's rights
         lead.sudo().with_context(mail_auto_subscribe_no_notify=True).user_id = user
         self.reassign_count += 1
-        lead._message_log(body=self.env._(
+        lead._message_log(body=lead._dealer_staff_env()._(
             "SLA missed: lead reassigned from %(previous)s to %(user)s.",
             previous=previous.name or "-", user=user.name))
         body = _lt("Lead reassigned to you, answer now: %(customer)s. %(link)s",

@@ -119,10 +119,11 @@ class DealerSequenceLog(models.Model):
 
     def _dealer_send_sms(self, lead):
         number = lead.phone_sanitized
+        staff = lead._dealer_staff_env()  # the skip note is read by the lead's salesperson
         if not number:
-            return self._dealer_skip(self.env._("no valid phone number"))
+            return self._dealer_skip(staff._("no valid phone number"))
         if self._dealer_consent_missing(phone=number):
-            return self._dealer_skip(self.env._("no valid consent for this kind of text"))
+            return self._dealer_skip(staff._("no valid consent for this kind of text"))
         lang = lead._dealer_customer_lang()
         Outbound = self.env["dealer.outbound"]
         body = Outbound._with_opt_out_notice(
@@ -134,10 +135,11 @@ class DealerSequenceLog(models.Model):
 
     def _dealer_send_email(self, lead):
         email = lead.email_normalized
+        staff = lead._dealer_staff_env()
         if not email or lead.is_blacklisted:
-            return self._dealer_skip(self.env._("no e-mail address that may receive e-mails"))
+            return self._dealer_skip(staff._("no e-mail address that may receive e-mails"))
         if self._dealer_consent_missing(email=email):
-            return self._dealer_skip(self.env._("no valid consent for this kind of e-mail"))
+            return self._dealer_skip(staff._("no valid consent for this kind of e-mail"))
         template = self.step_id._dealer_template(lead._dealer_customer_lang())
         mails = self.env["dealer.outbound"]._send_mail(lead, template,
                                                        purpose=self.step_id.purpose)

@@ -46,9 +46,9 @@ class DealerStaffAlert(models.AbstractModel):
                     record, env._(text_body or body), purpose="staff",
                     number=user.dealer_alert_mobile, partner=user.partner_id)
             elif text:
-                record._message_log(body=self.env._(
+                record._message_log(body=env._(
                     "Alert to %(user)s in Odoo only (no alert mobile): %(body)s",
-                    user=user.name, body=self.env._(body)))
+                    user=user.name, body=env._(body)))
 
     @api.model
     def _dealer_notify_inbox(self, record, user, body, subject):

@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import LazyTranslate
 
-from ..tools import video_token
+from ..tools import time_format, video_token
 
 _lt = LazyTranslate(__name__)
 
@@ -175,7 +175,7 @@ class DealerVideoSession(models.Model):
         for user in users:
             self._dealer_ring(user)
         if not users:
-            lead._message_log(body=self.env._(
+            lead._message_log(body=lead._dealer_staff_env()._(
                 "A customer is waiting on video but no advisor is available."))
         return True
 
@@ -205,7 +205,7 @@ class DealerVideoSession(models.Model):
         if not self.lead_id.user_id:  # ring group: the advisor who answered takes the lead
             self.lead_id.with_context(mail_auto_subscribe_no_notify=True).user_id = user
         # the advisor opened the room; whether they talked to the customer is known at the end
-        self.lead_id._message_log(body=self.env._(
+        self.lead_id._message_log(body=self.lead_id._dealer_staff_env()._(
             "%(advisor)s joined the live video room.", advisor=user.name))
         return True
 
@@ -223,16 +223,18 @@ class DealerVideoSession(models.Model):
         tz = lead.team_id._dealer_calendar().tz or owner.tz or "UTC"
         local = fields.Datetime.context_timestamp(self.with_context(tz=tz), when)
         customer = self.customer_name or lead.contact_name or lead.partner_name or ""
+        env = lead._dealer_staff_env(owner)  # the to-do is the owner's, in their language
         if callback_at:
-            note = self.env._("%(customer)s waited on live video and nobody answered. They asked "
-                              "to be called back on %(when)s.",
-                              customer=customer, when=local.strftime("%Y-%m-%d %H:%M"))
+            note = env._("%(customer)s waited on live video and nobody answered. They asked "
+                         "to be called back on %(when)s.",
+                         customer=customer,
+                         when=time_format.format_date_and_hour(local, env.lang))
         else:
-            note = self.env._("%(customer)s waited on live video and nobody answered. Call them "
-                              "back as soon as possible.", customer=customer)
+            note = env._("%(customer)s waited on live video and nobody answered. Call them "
+                         "back as soon as possible.", customer=customer)
         lead.activity_schedule(
             "mail.mail_activity_data_call", date_deadline=local.date(),
-            summary=self.env._("Call back: missed video call"), note=note,
+            summary=env._("Call back: missed video call"), note=note,
             user_id=owner.id or self.env.ref("base.user_root").id)
         return True
 
@@ -252,17 +254,18 @@ class DealerVideoSession(models.Model):
             })
         elif recording:
             # the gateway only records with both consents; never keep one we have no consent for
-            lead._message_log(body=self.env._(
+            lead._message_log(body=lead._dealer_staff_env()._(
                 "A video recording was discarded: no customer consent is on record."))
-        outcome = dict(self._fields["outcome"]._description_selection(self.env)).get(
+        env = lead._dealer_staff_env()
+        outcome = dict(self._fields["outcome"]._description_selection(env)).get(
             self.outcome, self.outcome or "")
         if advisor and self.started_at:
-            body = self.env._("Live video call with %(advisor)s: %(duration)s (%(outcome)s).",
-                              advisor=advisor.name, duration=self.duration_display,
-                              outcome=outcome)
+            body = env._("Live video call with %(advisor)s: %(duration)s (%(outcome)s).",
+                         advisor=advisor.name, duration=self.duration_display,
+                         outcome=outcome)
         else:
-            body = self.env._("Live video session ended without an advisor (%(outcome)s).",
-                              outcome=outcome)
+            body = env._("Live video session ended without an advisor (%(outcome)s).",
+                         outcome=outcome)
         lead.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note",
                           attachment_ids=self.recording_id.ids)
         if self._dealer_is_answer(advisor):

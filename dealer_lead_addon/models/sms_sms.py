@@ -311,26 +311,27 @@ class SmsSms(models.Model):
 
     def _dealer_log_alert_outcome(self):
         """Staff alerts: the record's chatter says what happened to the alert, once known."""
-        states = dict(self._fields["failure_type"]._description_selection(self.env))
         for sms in self.filtered(lambda s: s.dealer_res_model and s.dealer_res_id
                                  and s.state in ("pending", "sent", "error", "canceled")):
             # sudo: the note is a system record of the alert, whoever's action settled it
             record = self.env[sms.dealer_res_model].sudo().browse(sms.dealer_res_id).exists()
             if not record or not hasattr(record, "_message_log"):
                 continue
+            # in the language of the alerted person (the queue runs in nobody's)
+            lang = sms.partner_id.lang or self.env.company.partner_id.lang
+            env = self.with_context(lang=lang).env if lang else self.env
+            states = dict(self._fields["failure_type"]._description_selection(env))
             values = {"number": sms.number, "body": sms.body,
                       "reason": states.get(sms.failure_type, sms.failure_type or "")}
             if sms.state in ("pending", "sent"):
-                body = self.env._("Alert texted to %(number)s: %(body)s", **values)
+                body = env._("Alert texted to %(number)s: %(body)s", **values)
             elif sms.failure_type == "dealer_uncertain":
-                body = self.env._("Alert to %(number)s maybe sent (the provider did not answer"
-                                  " in time; not sent again): %(body)s", **values)
+                body = env._("Alert to %(number)s maybe sent (the provider did not answer"
+                             " in time; not sent again): %(body)s", **values)
             elif sms.state == "canceled":
-                body = self.env._("Alert to %(number)s not sent (%(reason)s): %(body)s",
-                                  **values)
+                body = env._("Alert to %(number)s not sent (%(reason)s): %(body)s", **values)
             else:
-                body = self.env._("Alert to %(number)s failed (%(reason)s): %(body)s",
-                                  **values)
+                body = env._("Alert to %(number)s failed (%(reason)s): %(body)s", **values)
             record._message_log(body=body)
     # ------------------------------------------------------------
     # The guard

@@ -37,3 +37,6 @@ from . import test_ack_status
 from . import test_ack_status_sla
 from . import test_staff_alert
 from . import test_video_send_link
+from . import test_french
+from . import test_mail_layout
+from . import test_staff_language

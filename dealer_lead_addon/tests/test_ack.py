@@ -24,7 +24,7 @@ class TestAcknowledgement(DealerIntakeCommon):
         sent = [sms for sms in self._sms if sms["number"] == "+15145550142"]
         self.assertEqual(len(sent), 1, "the acknowledgement left through the SMS provider")
         self.assertIn("Bonjour Geneviève, merci pour votre demande", sent[0]["body"])
-        self.assertIn("STOP pour vous désabonner", sent[0]["body"])
+        self.assertIn("Répondez ARRÊT pour vous désabonner", sent[0]["body"])
 
     def test_quebec_customer_gets_french_email(self):
         self._receive(fixture("adf_standard.xml"))

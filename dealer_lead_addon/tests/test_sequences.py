@@ -187,7 +187,8 @@ class TestFollowUpSequences(DealerTextingCommon):
         french, english = self._inquiry(), self._inquiry(number=EN_NUMBER, lang="en_US")
         self._run_due(STEP_1_DUE)
         self.assertEqual(self._follow_up_texts(french).body,
-                         "Bonjour Camille, toujours intéressé(e)? ARRET pour vous désabonner.")
+                         "Bonjour Camille, toujours intéressé(e)? "
+                         "Répondez ARRÊT pour vous désabonner.")
         self.assertEqual(self._follow_up_texts(english).body,
                          "Hi Camille, still interested? Reply STOP to opt out.")
 

@@ -162,7 +162,7 @@ class TestKeywordHandling(DealerTextingCommon):
 
     def test_aide_answers_in_french(self):
         self._receive("AIDE")
-        self.assertIn("Répondez ARRET", self._confirmations().body)
+        self.assertIn("Répondez ARRÊT", self._confirmations().body)
 
     def test_keyword_from_an_unknown_number_creates_no_lead(self):
         self._receive("STOP", sender=STRANGER)

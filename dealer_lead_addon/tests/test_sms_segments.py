@@ -59,11 +59,11 @@ class TestSmsSegments(TransactionCase):
         self.assertEqual((template.dealer_sms_encoding, template.dealer_sms_ucs2_chars),
                          ("GSM-7", False))
 
-    def test_keyword_answers_stay_in_one_gsm7_segment_each(self):
+    def test_keyword_answers_need_no_ucs2_but_the_french_opt_out_word(self):
         for kind in ("stop", "start", "help"):
             for lang in ("fr", "en"):
                 template = self.env.ref(f"dealer_lead_addon.sms_template_keyword_{kind}_{lang}")
-                self.assertEqual(template.dealer_sms_encoding, "GSM-7", template.name)
+                self.assertIn(template.dealer_sms_ucs2_chars, (False, "Ê"), template.name)
 
     def test_sequence_step_shows_the_segments_of_its_texts(self):
         lead_model = self.env["ir.model"]._get_id("crm.lead")

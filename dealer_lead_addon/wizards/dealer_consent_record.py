@@ -5,7 +5,7 @@ from ..tools.phone import to_e164
 
 CONSENT_TEXTS = {
     "fr": "J'accepte de recevoir des textos et des courriels de %(company)s au sujet de "
-          "%(topics)s. Je peux me désabonner en tout temps (ARRET).",
+          "%(topics)s. Je peux me désabonner en tout temps (ARRÊT).",
     "en": "I agree to receive texts and e-mails from %(company)s about %(topics)s. I can "
           "unsubscribe at any time (STOP).",
 }
