@@ -42,8 +42,14 @@
         "wizards/dealer_consent_record_views.xml",
         "views/dealer_texting_views.xml",
         "views/sms_template_views.xml",
+        "views/dealer_sms_sandbox_views.xml",
     ],
     "demo": [
         "demo/dealer_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "dealer_lead_addon/static/src/sandbox/*",
+        ],
+    },
 }

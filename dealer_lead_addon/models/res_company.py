@@ -9,6 +9,9 @@ from ..tools.twilio_api import DealerSmsApiTwilio
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    sms_provider = fields.Selection(
+        selection_add=[("dealer_sandbox", "Sandbox (texts stay in Odoo)")],
+        ondelete={"dealer_sandbox": "set default"})
     dealer_quiet_hour_start = fields.Float(
         string="Texts Sent From",
         default=8.0,
