@@ -154,12 +154,19 @@ class DealerSmsSandboxMessage(models.Model):
 
     @api.model
     def _dealer_enable_sandbox(self, company, base_url=None):
-        """Send ``company``'s texts to the sandbox: a sandbox account SID and auth token are
-        created when the company has none, and the webhook URL is set when empty (the
-        inbound route checks signatures against it). A company with a Twilio account keeps
-        it: call this only when no real provider is configured."""
+        """Send the texts of ``company`` (record or id) to the sandbox, unless it texts
+        through Twilio: a sandbox account SID and auth token are created when it has none,
+        and the webhook URL is set when empty (the inbound route checks signatures against
+        it).
+
+        :return: whether the sandbox is on
+        """
         # sudo: the account fields are system settings
-        company = company.sudo()
+        company = self.env["res.company"].sudo().browse(getattr(company, "id", company))
+        if company.sms_provider == SANDBOX_PROVIDER:
+            return True
+        if company.sms_provider == "twilio" and company.sms_twilio_account_sid:
+            return False
         values = {"sms_provider": SANDBOX_PROVIDER}
         if not company.sms_twilio_account_sid:
             values["sms_twilio_account_sid"] = f"AC{secrets.token_hex(16)}"

@@ -25,6 +25,7 @@ class TestSmsSandbox(DealerTextingCommon, HttpCase):
 
     def setUp(self):
         super().setUp()
+        self.env.company.sudo().sms_provider = "iap"  # no real provider configured
         self.Sandbox._dealer_enable_sandbox(self.env.company, base_url=self.base_url())
 
     def _queue_text(self, body, purpose="service"):
@@ -47,6 +48,12 @@ class TestSmsSandbox(DealerTextingCommon, HttpCase):
             self.env.invalidate_all()
             self._run_queues()
         return response
+
+    def test_a_company_on_twilio_keeps_twilio(self):
+        company = self.env.company.sudo()
+        company.sms_provider = "twilio"
+        self.assertFalse(self.Sandbox._dealer_enable_sandbox(company))
+        self.assertEqual(company.sms_provider, "twilio")
 
     def test_enabling_creates_the_signing_secret_and_webhook_url(self):
         company = self.env.company.sudo()
