@@ -43,6 +43,7 @@
         "views/dealer_texting_views.xml",
         "views/sms_template_views.xml",
         "views/dealer_sms_sandbox_views.xml",
+        "wizards/dealer_sla_policy_replan_views.xml",
     ],
     "demo": [
         "demo/dealer_demo.xml",

@@ -68,7 +68,7 @@ if ! psql -h "${ODOO_DB_HOST:-127.0.0.1}" -p "${ODOO_DB_PORT:-5432}" \
         "SELECT 1 FROM pg_database WHERE datname='$DEALER_DB'" | grep -q 1; then
     echo "Creating database $DEALER_DB with the addon (a minute or two)..."
     # without Odoo's own demo data: no furniture opportunities, no Website / Point of Sale teams
-    "${ODOO_BIN[@]}" "${ODOO_ARGS[@]}" -i dealer_lead_addon --without-demo all \
+    "${ODOO_BIN[@]}" "${ODOO_ARGS[@]}" -i dealer_lead_addon --without-demo True \
         --stop-after-init --log-level warn --no-http
 fi
 # Point the addon at the local gateway and the chosen port, then load the addon's demo

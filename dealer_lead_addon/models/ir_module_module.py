@@ -23,7 +23,16 @@ class IrModuleModule(models.Model):
         module = self.sudo().search([("name", "=", ADDON), ("state", "=", "installed")])
         if not module or module.demo:
             return False
-        for filename in get_manifest(ADDON).get("demo", []):
-            convert_file(self.env(su=True), ADDON, filename, {}, mode="init", noupdate=True)
+        registry = self.env.registry
+        ready = registry.ready
+        # loaded as an install loads demo data (registry not ready): the records the file
+        # creates are not committed yet, so no side transaction may be used meanwhile
+        registry.ready = False
+        try:
+            for filename in get_manifest(ADDON).get("demo", []):
+                convert_file(self.env(su=True), ADDON, filename, {}, mode="init",
+                             noupdate=True)
+        finally:
+            registry.ready = ready
         module.demo = True
         return True

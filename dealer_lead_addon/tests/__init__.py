@@ -38,3 +38,4 @@ from . import test_ack_status_sla
 from . import test_staff_alert
 from . import test_sms_sandbox
 from . import test_demo_data
+from . import test_sla_policy_replan
