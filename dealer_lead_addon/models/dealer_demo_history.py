@@ -16,7 +16,7 @@ VEHICLES = ["Toyota RAV4", "Honda CR-V", "Toyota Corolla", "Hyundai Tucson", "Ma
             "Ford F-150", "Subaru Outback", "Kia Sportage", "Toyota Tacoma", "Honda Civic"]
 # (xml id of the salesperson, median minutes to answer in business hours, weight)
 SALESPEOPLE = [("demo_user_marc", 3.0, 4), ("demo_user_julie", 7.0, 3),
-               ("demo_user_samuel", 14.0, 2)]
+               ("demo_user_samuel", 14.0, 2), ("demo_user_isabelle", 5.0, 1)]
 SOURCES = [("demo_source_autotrader", 5), ("demo_source_kijiji", 3), ("demo_source_website", 4)]
 CHANNELS = [("sms", 6), ("call", 3), ("email", 2), ("video", 1)]
 
@@ -86,7 +86,28 @@ class DealerDemoHistory(models.AbstractModel):
             clock._dealer_close()
         self.env.cr.execute("UPDATE crm_lead SET create_date = %s, date_open = %s WHERE id = %s",
                             (started_at, started_at, lead.id))
+        self._dealer_history_outcome(rng, lead, started_at)
         return lead
+
+    @api.model
+    def _dealer_history_outcome(self, rng, lead, started_at):
+        """Where the lead is now: older leads were often won or lost, recent ones are in the
+        first stages."""
+        age = (fields.Datetime.now() - started_at).days
+        stages = self.env["crm.stage"].search(
+            ["|", ("team_ids", "=", False), ("team_ids", "in", lead.team_id.ids)])
+        won = stages.filtered("is_won")[:1]
+        open_stages = stages - won
+        vals = {"expected_revenue": rng.randrange(18000, 75000, 500)}
+        draw = rng.random()
+        if age > 7 and draw < 0.3 and won:
+            vals.update(stage_id=won.id, probability=100)
+        elif age > 7 and draw < 0.5:
+            vals.update(active=False, probability=0)
+        elif open_stages:
+            vals["stage_id"] = open_stages[min(int(draw * len(open_stages)),
+                                               len(open_stages) - 1)].id
+        lead.with_context(tracking_disable=True, mail_notrack=True).write(vals)
 
     @staticmethod
     def _dealer_random_moment(rng, date):

@@ -106,13 +106,19 @@ class DealerSmsSandboxMessage(models.Model):
 
     @api.model
     def _dealer_names(self, company, numbers):
-        """The customer's name for each number, from its most recent lead."""
+        """The name for each number: the staff member's whose mobile it is, else the
+        customer's on the most recent lead."""
         # sudo: only the name on the lead is shown to the manager next to the number
         leads = self.env["crm.lead"].sudo().with_context(active_test=False).search(
             [("company_id", "in", [company.id, False]),
              "|", ("phone", "!=", False), ("partner_id.phone", "!=", False)],
             order="id desc")
         names = {}
+        staff = self.env["res.users"].sudo().search([("dealer_alert_mobile", "!=", False)])
+        for user in staff:
+            number = company._dealer_e164(user.dealer_alert_mobile)
+            if number in numbers:
+                names.setdefault(number, self.env._("%(name)s (staff)", name=user.name))
         for lead in leads:
             number = company._dealer_e164(lead.phone or lead.partner_id.phone or "")
             if number in numbers and number not in names:

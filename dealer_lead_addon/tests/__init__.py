@@ -39,3 +39,4 @@ from . import test_staff_alert
 from . import test_sms_sandbox
 from . import test_demo_data
 from . import test_sla_policy_replan
+from . import test_settings_labels

@@ -47,6 +47,8 @@ class TestDemoData(TransactionCase):
         team, manager = self._ref("demo_team_sales"), self._ref("demo_user_isabelle")
         self.assertEqual(team.user_id, manager)
         self.assertIn(manager, team.member_ids)
+        self.assertTrue(self.env["crm.lead"].search_count([("user_id", "=", manager.id)]),
+                        "her own pipeline is not empty")
 
     def test_texts_go_to_the_sandbox_and_no_paid_service_runs(self):
         self.assertEqual(self.env.company.sms_provider, "dealer_sandbox")
@@ -73,6 +75,13 @@ class TestDemoData(TransactionCase):
             for user in answered.answered_by_id}
         medians = {name: values[len(values) // 2] for name, values in speeds.items()}
         self.assertLess(medians["Marc-André Gagnon"], medians["Samuel Chen"])
+
+    def test_history_has_won_lost_and_open_opportunities(self):
+        leads = self.env["crm.lead"].with_context(active_test=False).search(
+            [("team_id", "=", self._ref("demo_team_sales").id)])
+        self.assertTrue(leads.filtered(lambda lead: lead.stage_id.is_won))
+        self.assertTrue(leads.filtered(lambda lead: not lead.active))
+        self.assertTrue(leads.filtered(lambda lead: lead.active and not lead.stage_id.is_won))
 
     def test_live_demo_leads_arrived_through_intake(self):
         intakes = self.env["dealer.lead.intake"].sudo().search([])

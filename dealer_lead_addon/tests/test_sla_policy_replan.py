@@ -23,7 +23,7 @@ class TestSlaPolicyReplanConfirmation(DealerSlaCommon):
         with self.assertRaises(RedirectWarning) as caught:
             self.policy.write(vals)
         message, action, _button, _context = caught.exception.args
-        return message, self.env[action["res_model"]].with_context(action["context"]).create({})
+        return message, self.env[action["res_model"]].with_context(**action["context"]).create({})
 
     def test_target_change_with_running_clocks_asks_and_saves_nothing(self):
         message, _wizard = self._ask({"first_response_minutes": 5})
