@@ -1,4 +1,4 @@
-import { Component, onWillStart, useState } from "@odoo/owl";
+import { Component, onWillStart, useEffect, useRef, useState } from "@odoo/owl";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { _t } from "@web/core/l10n/translation";
@@ -19,7 +19,17 @@ export class DealerSmsSandbox extends Component {
         this.orm = useService("orm");
         this.notification = useService("notification");
         this.state = useState({ threads: [], number: null, draft: "", newNumber: "", busy: false });
+        this.messagesRef = useRef("messages");
         onWillStart(() => this.load());
+        // like a phone: the latest text is in view
+        useEffect(
+            (el) => {
+                if (el) {
+                    el.scrollTop = el.scrollHeight;
+                }
+            },
+            () => [this.messagesRef.el, this.state.number, this.thread.messages.length]
+        );
     }
 
     async load() {
