@@ -1,3 +1,4 @@
+import logging
 from datetime import UTC, timedelta
 
 from odoo import api, fields, models
@@ -113,10 +114,12 @@ class DealerSlaPolicy(models.Model):
             "dealer_lead_addon.dealer_sla_policy_replan_action")
         # the save is rolled back: the change travels in the context, as in a new wizard
         action["context"] = {"default_policy_id": self.id, "default_values": vals}
-        raise RedirectWarning(
+        question = RedirectWarning(
             self.env._("These targets would move the deadlines of %(count)s running response "
                        "clock(s). Nothing is saved yet.", count=count),
             action, self.env._("Review and confirm"))
+        question.loglevel = logging.INFO  # a question to the user, not an error of the server
+        raise question
 
     @api.model
     def _dealer_find(self, lead):

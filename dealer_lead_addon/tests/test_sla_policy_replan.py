@@ -1,3 +1,4 @@
+import logging
 from datetime import datetime
 
 from odoo.exceptions import RedirectWarning
@@ -23,6 +24,7 @@ class TestSlaPolicyReplanConfirmation(DealerSlaCommon):
         with self.assertRaises(RedirectWarning) as caught:
             self.policy.write(vals)
         message, action, _button, _context = caught.exception.args
+        self.assertEqual(caught.exception.loglevel, logging.INFO, "a question, not an error")
         return message, self.env[action["res_model"]].with_context(**action["context"]).create({})
 
     def test_target_change_with_running_clocks_asks_and_saves_nothing(self):
