@@ -52,5 +52,8 @@
         "web.assets_backend": [
             "dealer_lead_addon/static/src/sandbox/*",
         ],
+        "web.assets_tests": [
+            "dealer_lead_addon/static/tests/tours/*",
+        ],
     },
 }

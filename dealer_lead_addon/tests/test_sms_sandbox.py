@@ -115,3 +115,13 @@ class TestSmsSandbox(DealerTextingCommon, HttpCase):
         self.env.company.sudo().sms_provider = "twilio"
         with self.assertRaises(UserError):
             self.Sandbox.with_user(self.manager).dealer_sandbox_sign_reply(CUSTOMER, "Oui")
+
+    def test_sandbox_page_answers_as_the_customer(self):
+        self.env["dealer.outbound"]._send_sms(
+            self.customer_lead, "Votre essai routier est confirmé.", purpose="service",
+            number=CUSTOMER, urgent=True)
+        self._run_queues()
+        self.manager.password = "sandbox_manager"
+        self.start_tour("/odoo", "dealer_sms_sandbox_tour", login="sandbox_manager")
+        inbound = self.env["dealer.sms.inbound"].sudo().search([("from_number", "=", CUSTOMER)])
+        self.assertEqual(inbound.body, "Parfait, à samedi!")
