@@ -45,8 +45,18 @@
         "views/dealer_texting_views.xml",
         "views/sms_template_views.xml",
         "data/mail_layout_data.xml",
+        "views/dealer_sms_sandbox_views.xml",
+        "wizards/dealer_sla_policy_replan_views.xml",
     ],
     "demo": [
         "demo/dealer_demo.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "dealer_lead_addon/static/src/sandbox/*",
+        ],
+        "web.assets_tests": [
+            "dealer_lead_addon/static/tests/tours/*",
+        ],
+    },
 }

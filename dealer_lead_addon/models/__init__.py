@@ -32,3 +32,6 @@ from . import dealer_sequence_log
 from . import sms_twilio_number
 from . import sms_template
 from . import res_lang
+from . import dealer_sms_sandbox
+from . import dealer_demo_history
+from . import ir_module_module

@@ -1,7 +1,8 @@
+import logging
 from datetime import UTC, timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import RedirectWarning, ValidationError
 
 # the fields a running clock's deadline and pre-warning are computed from
 PLANNING_FIELDS = {"first_response_minutes", "message_response_minutes", "prewarn_minutes",
@@ -74,14 +75,51 @@ class DealerSlaPolicy(models.Model):
                     shortest=shortest))
 
     def write(self, vals):
-        """New response times apply to the clocks already running, not only to new ones."""
+        """New targets re-plan the clocks already running only once the manager said so:
+        without ``dealer_sla_replan`` in the context (True: re-plan, False: running clocks
+        keep their deadlines), a change of targets that would move running clocks asks
+        first (``dealer.sla.policy.replan``)."""
+        replan = self.env.context.get("dealer_sla_replan")
+        if replan is None and self._dealer_changed_targets(vals) and (
+                self._dealer_clocks_to_replan()):
+            self._dealer_ask_before_replan(vals)
         result = super().write(vals)
-        if PLANNING_FIELDS.intersection(vals):
-            # sudo: clocks are system records, read-only even for the manager editing the policy
-            self.env["dealer.response.clock"].sudo().search([
-                ("policy_id", "in", self.ids), ("state", "=", "running"),
-            ])._dealer_replan()
+        if replan is not False and PLANNING_FIELDS.intersection(vals):
+            self._dealer_clocks_to_replan()._dealer_replan()
         return result
+
+    def _dealer_changed_targets(self, vals):
+        """Whether ``vals`` changes a planning field of one of these policies."""
+        for name in PLANNING_FIELDS.intersection(vals):
+            field = self._fields[name]
+            for policy in self:
+                current = field.convert_to_write(policy[name], policy)
+                if (current or False) != (vals[name] or False):
+                    return True
+        return False
+
+    def _dealer_clocks_to_replan(self):
+        """The running clocks whose deadlines follow these policies (a missed clock keeps
+        escalating as planned)."""
+        # sudo: clocks are system records, read-only even for the manager editing the policy
+        return self.env["dealer.response.clock"].sudo().search([
+            ("policy_id", "in", self.ids), ("state", "=", "running"), ("missed", "=", False),
+        ])
+
+    def _dealer_ask_before_replan(self, vals):
+        """Stop the save and offer the confirmation, which saves ``vals`` once answered."""
+        self.ensure_one()
+        count = len(self._dealer_clocks_to_replan())
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dealer_lead_addon.dealer_sla_policy_replan_action")
+        # the save is rolled back: the change travels in the context, as in a new wizard
+        action["context"] = {"default_policy_id": self.id, "default_values": vals}
+        question = RedirectWarning(
+            self.env._("These targets would move the deadlines of %(count)s running response "
+                       "clock(s). Nothing is saved yet.", count=count),
+            action, self.env._("Review and confirm"))
+        question.loglevel = logging.INFO  # a question to the user, not an error of the server
+        raise question
 
     @api.model
     def _dealer_find(self, lead):

@@ -67,7 +67,7 @@ class DealerSmsInbound(models.Model):
         if number:
             return number.company_id
         account = params.get("AccountSid")
-        return Company.search([("sms_provider", "=", "twilio"),
+        return Company.search([("sms_provider", "in", ("twilio", "dealer_sandbox")),
                                ("sms_twilio_account_sid", "=", account)], limit=1) if (
             account) else Company
 

@@ -9,15 +9,20 @@ from ..tools.twilio_api import DealerSmsApiTwilio
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    sms_provider = fields.Selection(
+        selection_add=[("dealer_sandbox", "Sandbox (texts stay in Odoo)")],
+        ondelete={"dealer_sandbox": "set default"})
     dealer_quiet_hour_start = fields.Float(
-        string="Quiet Hours End (morning)",
+        string="Texts Sent From",
         default=8.0,
-        help="Non-urgent texts are only sent from this local time of the recipient.",
+        help="Start of the sending window: non-urgent texts leave from this local time of the "
+             "recipient (before it, they wait).",
     )
     dealer_quiet_hour_end = fields.Float(
-        string="Quiet Hours Start (evening)",
+        string="Texts Sent Until",
         default=21.0,
-        help="Non-urgent texts due after this local time of the recipient wait for the morning.",
+        help="End of the sending window: non-urgent texts due after this local time of the "
+             "recipient wait for the next morning.",
     )
     dealer_sms_webhook_url = fields.Char(
         string="Public SMS Webhook URL",

@@ -4,10 +4,11 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    # the fields keep their historical names; what they hold is the sending window
     dealer_quiet_hour_start = fields.Float(
-        related="company_id.dealer_quiet_hour_start", readonly=False
-    )
-    dealer_quiet_hour_end = fields.Float(related="company_id.dealer_quiet_hour_end", readonly=False)
+        related="company_id.dealer_quiet_hour_start", readonly=False, string="Texts Sent From")
+    dealer_quiet_hour_end = fields.Float(
+        related="company_id.dealer_quiet_hour_end", readonly=False, string="Texts Sent Until")
     dealer_sms_webhook_url = fields.Char(
         related="company_id.dealer_sms_webhook_url", readonly=False)
 

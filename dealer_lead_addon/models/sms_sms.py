@@ -209,6 +209,16 @@ class SmsSms(models.Model):
             at=fields.Datetime.add(now, minutes=IN_FLIGHT_MINUTES + 1))
         self.env["ir.cron"]._commit_progress()
 
+    def _split_by_api(self):
+        """Texts of a company whose provider is the SMS sandbox stay in Odoo."""
+        sandboxed = self.filtered(
+            lambda sms: sms._get_sms_company().sms_provider == "dealer_sandbox")
+        Sandbox = self.env["dealer.sms.sandbox.message"]
+        for company, texts in sandboxed.grouped(lambda sms: sms._get_sms_company()).items():
+            yield Sandbox._dealer_sms_api(company), texts
+        if self - sandboxed:
+            yield from super(SmsSms, self - sandboxed)._split_by_api()
+
     def _dealer_call_provider(self):
         """Hand the marked texts to the provider, per provider account and batch."""
         for sms_api, texts in self._split_by_api():

@@ -40,3 +40,7 @@ from . import test_video_send_link
 from . import test_french
 from . import test_mail_layout
 from . import test_staff_language
+from . import test_sms_sandbox
+from . import test_demo_data
+from . import test_sla_policy_replan
+from . import test_settings_labels

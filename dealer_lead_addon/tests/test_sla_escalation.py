@@ -153,7 +153,8 @@ class TestSlaEscalation(DealerSlaCommon):
 
 @tagged("post_install", "-at_install")
 class TestSlaPolicyEdit(DealerSlaCommon):
-    """A manager who changes the response times changes the running clocks too."""
+    """A manager who changes the response times and confirms the re-plan changes the running
+    clocks too (the confirmation itself: ``TestSlaPolicyReplanConfirmation``)."""
 
     def setUp(self):
         super().setUp()
@@ -161,14 +162,15 @@ class TestSlaPolicyEdit(DealerSlaCommon):
         self.clock = self.lead.dealer_sla_clock_ids
 
     def test_shorter_response_time_moves_the_running_deadline(self):
-        self.policy.write({"first_response_minutes": 5, "prewarn_minutes": 2})
+        self.policy.with_context(dealer_sla_replan=True).write(
+            {"first_response_minutes": 5, "prewarn_minutes": 2})
         self.assertEqual((self.clock.deadline, self.clock.prewarn_at),
                          (datetime(2026, 11, 24, 15, 5), datetime(2026, 11, 24, 15, 3)))
         self.assertEqual(self.lead.dealer_sla_deadline, datetime(2026, 11, 24, 15, 5))
         self.assertEqual(self.clock.next_action_at, datetime(2026, 11, 24, 15, 3))
 
     def test_edited_deadline_fires_at_the_new_time(self):
-        self.policy.write({"first_response_minutes": 20})
+        self.policy.with_context(dealer_sla_replan=True).write({"first_response_minutes": 20})
         self._run_cron_batch(DEADLINE)
         self.assertFalse(self.clock.missed, "the old 10-minute deadline no longer applies")
         self._run_cron_batch(datetime(2026, 11, 24, 15, 20))  # the late pre-warning is skipped
@@ -177,7 +179,7 @@ class TestSlaPolicyEdit(DealerSlaCommon):
 
     def test_prewarning_already_sent_is_not_sent_again_after_an_edit(self):
         self._run_cron_batch(PREWARN)
-        self.policy.write({"first_response_minutes": 15})
+        self.policy.with_context(dealer_sla_replan=True).write({"first_response_minutes": 15})
         self.assertEqual((self.clock.next_step, self.clock.next_action_at),
                          ("salesperson", datetime(2026, 11, 24, 15, 15)))
         self._run_cron_batch(datetime(2026, 11, 24, 15, 15))
@@ -186,7 +188,7 @@ class TestSlaPolicyEdit(DealerSlaCommon):
     def test_missed_clock_keeps_escalating_as_planned_after_an_edit(self):
         self._run_cron_batch(PREWARN)
         self._run_cron_batch(DEADLINE)
-        self.policy.write({"first_response_minutes": 30})
+        self.policy.with_context(dealer_sla_replan=True).write({"first_response_minutes": 30})
         self.assertTrue(self.clock.missed)
         self.assertEqual(self.clock.deadline, DEADLINE)
 
