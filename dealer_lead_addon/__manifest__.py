@@ -42,7 +42,17 @@
         "wizards/dealer_consent_record_views.xml",
         "views/dealer_texting_views.xml",
         "views/sms_template_views.xml",
+        "views/dealer_lead_board_views.xml",
+        "views/crm_lead_views_dealer.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "dealer_lead_addon/static/src/board/**/*",
+        ],
+        "web.assets_unit_tests": [
+            "dealer_lead_addon/static/tests/**/*",
+        ],
+    },
     "demo": [
         "demo/dealer_demo.xml",
     ],

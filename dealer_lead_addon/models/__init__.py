@@ -31,3 +31,6 @@ from . import dealer_sequence_enrollment
 from . import dealer_sequence_log
 from . import sms_twilio_number
 from . import sms_template
+from . import dealer_response_clock_board
+from . import dealer_lead_board
+from . import dealer_leaderboard

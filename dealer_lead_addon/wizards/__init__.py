@@ -1,4 +1,3 @@
 from . import dealer_consent_record
 from . import dealer_lead_source_key_show
-from . import dealer_response_summary
 from . import sms_composer
