@@ -50,7 +50,10 @@
             "dealer_lead_addon/static/src/board/**/*",
         ],
         "web.assets_unit_tests": [
-            "dealer_lead_addon/static/tests/**/*",
+            "dealer_lead_addon/static/tests/*.test.js",
+        ],
+        "web.assets_tests": [
+            "dealer_lead_addon/static/tests/tours/*.js",
         ],
     },
     "demo": [

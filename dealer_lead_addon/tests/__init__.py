@@ -38,3 +38,4 @@ from . import test_ack_status_sla
 from . import test_staff_alert
 from . import test_lead_board
 from . import test_leaderboard
+from . import test_board_browser

@@ -4,6 +4,7 @@ import { queryAllTexts, queryFirst } from "@odoo/hoot-dom";
 import { advanceTime, animationFrame, mockDate } from "@odoo/hoot-mock";
 import {
     contains,
+    makeMockEnv,
     mockService,
     mountWithCleanup,
     onRpc,
@@ -42,8 +43,7 @@ beforeEach(() => {
     mockDate(NOW.replace(" ", "T") + "Z");
     board = { now: NOW, can_video: false, is_manager: false, leads: [lead()] };
     busCallbacks = {};
-    mockService("bus_service", () => ({
-        isActive: true,
+    mockService("bus_service", {
         start() {},
         subscribe(type, callback) {
             busCallbacks[type] = callback;
@@ -51,11 +51,12 @@ beforeEach(() => {
         unsubscribe(type) {
             delete busCallbacks[type];
         },
-    }));
+    });
     onRpc("crm.lead", "dealer_board_data", () => board);
 });
 
-test("formats the countdown and the age", () => {
+test("formats the countdown and the age", async () => {
+    await makeMockEnv();
     expect(formatClock(245)).toBe("04:05");
     expect(formatClock(3905)).toBe("1:05:05");
     expect(formatAge(12)).toBe("12 min");

@@ -85,7 +85,7 @@ test("the office view does not refresh by itself", async () => {
     expect(calls).toBe(1);
 });
 
-test("SMS segments are counted as the carrier counts them", () => {
+test("SMS segments are counted as the carrier counts them", async () => {
     // placeholders use { and }: GSM-7 extension characters (2 septets), not UCS-2
     const template = "Bonjour {{ object.contact_name }}, merci! Répondez ARRÊT pour ne plus recevoir.";
     expect(smsSegments("Bonjour {{ x }}").encoding).toBe("GSM-7");

@@ -29,15 +29,17 @@ export function formatClock(seconds) {
 export function formatAge(minutes) {
     minutes = Math.max(0, Math.floor(minutes));
     if (minutes < 60) {
-        return _t("%s min", minutes);
+        return String(_t("%s min", minutes));
     }
     if (minutes < 48 * 60) {
-        return _t("%(hours)s h %(minutes)s", {
-            hours: Math.floor(minutes / 60),
-            minutes: pad(minutes % 60),
-        });
+        return String(
+            _t("%(hours)s h %(minutes)s", {
+                hours: Math.floor(minutes / 60),
+                minutes: pad(minutes % 60),
+            })
+        );
     }
-    return _t("%s d", Math.floor(minutes / 1440));
+    return String(_t("%s d", Math.floor(minutes / 1440)));
 }
 
 /**

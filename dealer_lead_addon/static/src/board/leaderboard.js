@@ -12,7 +12,7 @@ export function formatMinutes(value) {
     if (value === null || value === undefined) {
         return "";
     }
-    return _t("%s min", formatFloat(value, { digits: [16, 1] }));
+    return String(_t("%s min", formatFloat(value, { digits: [16, 1] })));
 }
 
 /** A share: "42 %"; blank when no lead has an outcome yet. */
