@@ -1,6 +1,6 @@
 from odoo.tests import HttpCase, new_test_user, tagged
 
-KEY = "test-key-tour-0123456789"
+KEY = "test-key-tour-0123456789"  # also in static/tests/tours/dealer_lead_board_tour.js
 
 
 def hoot_hash(name):
@@ -37,7 +37,7 @@ class TestBoardTour(HttpCase):
 
     def test_new_lead_appears_on_the_board_and_is_claimed(self):
         self.start_tour(
-            f"/odoo/action-dealer_lead_addon.dealer_lead_board_action#intake_key={KEY}",
+            "/odoo/action-dealer_lead_addon.dealer_lead_board_action",
             "dealer_lead_board_claim", login="marc", timeout=60)
         lead = self.env["crm.lead"].search([("dealer_provider_lead_id", "=", "TOUR-1")])
         self.assertEqual((lead.user_id, lead.dealer_claimed_by_id), (self.marc, self.marc))
