@@ -930,7 +930,8 @@ class CrmLead(models.Model):
         string="Customer Phone", compute="_compute_dealer_phone_national",
         help="The customer's phone written the national way.")
 
-    @api.depends("team_id.dealer_up_for_grabs", "dealer_claimed_by_id", "active", "won_status")
+    @api.depends("team_id.dealer_up_for_grabs", "dealer_claimed_by_id", "user_id", "active",
+                 "won_status")
     def _compute_dealer_claimable(self):
         for lead in self:
             lead.dealer_claimable = lead._dealer_is_claimable()
@@ -944,7 +945,7 @@ class CrmLead(models.Model):
     def _dealer_is_claimable(self):
         self.ensure_one()
         return bool(self.team_id.dealer_up_for_grabs and not self.dealer_claimed_by_id
-                    and self.active and self.won_status == "pending")
+                    and not self.user_id and self.active and self.won_status == "pending")
 
     # ------------------------------------------------------------
     # Claim
@@ -960,8 +961,9 @@ class CrmLead(models.Model):
                                  customer=self.sudo()._dealer_customer_name() or self.name)
         else:
             # sudo: the loser may no longer read the lead; they learn who was faster
+            holder = self.sudo().dealer_claimed_by_id or self.sudo().user_id
             message = self.env._("Too late: %(user)s claimed this lead first.",
-                                 user=self.sudo().dealer_claimed_by_id.name)
+                                 user=holder.name)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -974,7 +976,7 @@ class CrmLead(models.Model):
         one waits for the other, and in Odoo's REPEATABLE READ transactions it then fails with
         a serialization error, which Odoo retries; the retry sees the lead claimed.
 
-        :return: True if ``user`` now holds the lead, False if someone claimed it before
+        :return: True if ``user`` now holds the lead, False if someone else holds it
         :raise UserError: the lead is not up for grabs or ``user`` is not in its team
         """
         self.ensure_one()
@@ -988,8 +990,9 @@ class CrmLead(models.Model):
         if user not in lead.team_id.member_ids and user != lead.team_id.user_id:
             raise UserError(self.env._("Only members of %(team)s can claim its leads.",
                                        team=lead.team_id.name))
-        if lead.dealer_claimed_by_id:
-            return lead.dealer_claimed_by_id == user
+        holder = lead.dealer_claimed_by_id or lead.user_id
+        if holder:  # claimed first, or given to someone (manager, escalation)
+            return holder == user
         if not lead._dealer_is_claimable():
             raise UserError(self.env._("This lead is not up for grabs."))
         lead.with_context(mail_auto_subscribe_no_notify=True).write({

@@ -23,7 +23,7 @@ class DealerLeadBoard(models.AbstractModel):
             return waiting
         user = self.env.user
         grabs = Domain([("team_id.dealer_up_for_grabs", "=", True),
-                        ("dealer_claimed_by_id", "=", False),
+                        ("dealer_claimed_by_id", "=", False), ("user_id", "=", False),
                         ("team_id.member_ids", "in", user.ids)])
         return waiting & (Domain("user_id", "=", user.id) | grabs)
 

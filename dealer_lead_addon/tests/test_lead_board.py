@@ -74,6 +74,13 @@ class TestLeadBoard(DealerSlaCommon):
         self.assertTrue(self.lead._dealer_claim(self.sales_1))
         self.assertFalse(self.lead._dealer_claim(self.sales_2))
 
+    def test_a_lead_someone_holds_is_not_up_for_grabs(self):
+        self.lead.user_id = self.sales_2  # given by the manager
+        self.assertFalse(self.lead.dealer_claimable)
+        self.assertFalse(self.lead._dealer_claim(self.sales_1))
+        self.assertEqual(self.lead.user_id, self.sales_2)
+        self.assertEqual(self._board(self.sales_1)["leads"], [])
+
     def test_claimed_lead_leaves_the_other_boards(self):
         self.lead.with_user(self.sales_1).action_dealer_claim()
         self.assertEqual([lead["id"] for lead in self._board(self.sales_2)["leads"]], [])
