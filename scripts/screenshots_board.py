@@ -75,7 +75,8 @@ waiting = [
     lead("Sophie Tremblay", "+15145550101", "AutoTrader.ca",
          {"condition": "new", "year": 2026, "make": "Toyota", "model": "RAV4", "trim": "XLE"}, 2,
          trade={"year": 2019, "make": "Honda", "model": "Civic"},
-         words="Bonjour, est-ce que le RAV4 hybride bleu est encore disponible? Je peux passer samedi."),
+         words="Bonjour, est-ce que le RAV4 hybride bleu est encore disponible? "
+               "Je peux passer samedi."),
     lead("Luc Bergeron", "+14505550102", "Site web",
          {"condition": "used", "year": 2022, "make": "Honda", "model": "CR-V"}, 8),
     lead("Nadia Côté", "+15145550103", "Kijiji Autos",
@@ -130,7 +131,7 @@ def take(base, ids, out):
             page.click("button[type=submit]")
             page.wait_for_url("**/odoo**")
 
-            def visit(path, ready):
+            def visit(path, ready, page=page):
                 page.goto(f"{base}{path}")
                 page.wait_for_selector(ready)
                 page.wait_for_timeout(1500)
