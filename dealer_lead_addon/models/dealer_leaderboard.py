@@ -18,7 +18,8 @@ class DealerLeaderboard(models.AbstractModel):
 
     First responses and answers to later customer messages are counted apart. A figure with
     nothing to measure is ``None`` (the screen shows a blank, not a zero): a median when
-    nobody answered, a share when no lead has an outcome yet.
+    nobody answered, a share when no lead has an outcome yet. A lead still waiting past its
+    deadline counts as missed at once (the SLA cron flags it a little later).
     """
 
     _name = "dealer.leaderboard"
@@ -59,13 +60,13 @@ class DealerLeaderboard(models.AbstractModel):
             "generated_at": fields.Datetime.to_string(now),
             "periods": {
                 period: self._dealer_period_figures([("started_at", ">=", start),
-                                                     ("started_at", "<", end)])
+                                                     ("started_at", "<", end)], now)
                 for period, (start, end) in periods.items()
             },
         }
 
     @api.model
-    def _dealer_period_figures(self, domain):
+    def _dealer_period_figures(self, domain, now):
         """``{"total": stats, "user_id": [stats...], "team_id": [...], "source_id": [...]}``
         for the response clocks matching ``domain``; each row of a dimension carries ``id``
         and ``name`` (``id`` False: no salesperson, team or source)."""
@@ -75,6 +76,13 @@ class DealerLeaderboard(models.AbstractModel):
 
         def col(name):
             return SQL.identifier(table, name)
+
+        # a clock still running past its deadline is missed now, before the SLA cron flags it
+        late = SQL("(%s = 'running' AND %s < %s)", col("state"), col("deadline"), now)
+        missed = SQL("CASE WHEN %s = 1 OR %s THEN 1 ELSE 0 END", col("missed_count"), late)
+
+        def share(name):
+            return SQL("COALESCE(%s, CASE WHEN %s THEN 0.0 END)", col(name), late)
 
         first = SQL("%s = 'first'", col("kind"))
         message = SQL("%s = 'message'", col("kind"))
@@ -101,8 +109,8 @@ class DealerLeaderboard(models.AbstractModel):
                percentile_cont(0.5) WITHIN GROUP (ORDER BY %(minutes)s)
                    FILTER (WHERE %(message)s)""",
             dims=SQL(", ").join(col(dim) for dim in DIMENSIONS), grouping=grouping,
-            first=first, message=message, minutes=minutes, missed=col("missed_count"),
-            w5=col("within_5_pct"), w10=col("within_10_pct"), w60=col("within_60_pct"),
+            first=first, message=message, minutes=minutes, missed=missed,
+            w5=share("within_5_pct"), w10=share("within_10_pct"), w60=share("within_60_pct"),
             in_hours=SQL("COALESCE(%s, FALSE)", col("business_hours")))
         sets = SQL(", ").join(SQL("(%s)", col(dim)) for dim in DIMENSIONS)
         self.env.cr.execute(SQL("%s GROUP BY GROUPING SETS (%s, ())", query.select(select),

@@ -29,6 +29,7 @@ class DealerResponseReport(models.Model):
     answered_by_id = fields.Many2one("res.users", readonly=True)
     source_id = fields.Many2one("dealer.lead.source", string="Lead Source", readonly=True)
     started_at = fields.Datetime(string="Received On", readonly=True)
+    deadline = fields.Datetime(string="Answer By", readonly=True)
     business_hours = fields.Boolean(string="Received in Business Hours", readonly=True)
     hours = fields.Selection(
         [("business", "Received in business hours"), ("after", "Received after hours")],
@@ -70,6 +71,7 @@ class DealerResponseReport(models.Model):
                    c.answered_by_id,
                    c.source_id,
                    c.started_at,
+                   c.deadline,
                    c.business_hours,
                    CASE WHEN c.business_hours THEN 'business' ELSE 'after' END AS hours,
                    c.state,

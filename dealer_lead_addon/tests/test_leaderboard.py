@@ -75,6 +75,12 @@ class TestLeaderboard(DealerSlaCommon):
             (total["within_5_pct"], total["within_10_pct"], total["within_60_pct"]),
             (25, 50, 75))
 
+    def test_a_lead_waiting_past_its_deadline_is_missed_at_once(self):
+        with self._frozen(local(24, 12, 40)):  # G's deadline (12:35) passed, no cron yet
+            total = self.Board.dealer_leaderboard_data()["periods"]["today"]["total"]
+        self.assertEqual((total["leads"], total["answered"], total["missed"]), (5, 3, 3))
+        self.assertEqual(total["within_5_pct"], 20)  # A out of A, B, C, D and G
+
     def test_business_hours_and_after_hours_apart(self):
         total = self._figures()["today"]["total"]
         self.assertEqual((total["leads_business_hours"], total["leads_after_hours"]), (4, 1))
