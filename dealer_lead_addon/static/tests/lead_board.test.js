@@ -1,5 +1,5 @@
 import { defineMailModels } from "@mail/../tests/mail_test_helpers";
-import { beforeEach, describe, expect, test } from "@odoo/hoot";
+import { beforeEach, describe, expect, freezeTime, test } from "@odoo/hoot";
 import { queryAllTexts, queryFirst } from "@odoo/hoot-dom";
 import { advanceTime, animationFrame, mockDate } from "@odoo/hoot-mock";
 import {
@@ -41,6 +41,7 @@ let busCallbacks;
 
 beforeEach(() => {
     mockDate(NOW.replace(" ", "T") + "Z");
+    freezeTime();
     board = { now: NOW, can_video: false, is_manager: false, leads: [lead()] };
     busCallbacks = {};
     mockService("bus_service", {
