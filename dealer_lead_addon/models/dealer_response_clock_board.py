@@ -5,8 +5,13 @@ class DealerResponseClock(models.Model):
     _inherit = "dealer.response.clock"
 
     def _dealer_sync_leads(self):
-        """A clock started, was answered, closed or went overdue: the boards showing these
-        leads re-read them."""
+        """A clock started, was answered, closed or went overdue: the boards showing the leads
+        whose deadline or state changed re-read them (one notification per change, not per
+        cron pass)."""
+        leads = self.lead_id
+        before = {lead.id: (lead.dealer_sla_deadline, lead.dealer_sla_state) for lead in leads}
         result = super()._dealer_sync_leads()
-        self.lead_id._dealer_board_notify("upsert")
+        leads.filtered(
+            lambda lead: before[lead.id] != (lead.dealer_sla_deadline, lead.dealer_sla_state)
+        )._dealer_board_notify("upsert")
         return result

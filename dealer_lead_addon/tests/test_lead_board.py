@@ -100,6 +100,17 @@ class TestLeadBoard(DealerSlaCommon):
         sent = self._board_notifications()
         self.assertIn({"lead_id": lead.id, "op": "upsert"}, sent.get(self.sales_2.partner_id.id))
 
+    def test_a_deadline_about_to_be_missed_tells_the_boards(self):
+        self._run_cron_batch(TUESDAY_10AM + timedelta(minutes=8))  # the pre-warning
+        self.assertEqual(self.lead.dealer_sla_state, "warning")
+        sent = self._board_notifications()
+        self.assertIn({"lead_id": self.lead.id, "op": "upsert"},
+                      sent.get(self.sales_2.partner_id.id, []))
+
+    def test_a_sync_that_changes_nothing_sends_nothing(self):
+        self.lead.dealer_sla_clock_ids._dealer_sync_leads()
+        self.assertEqual(self._board_notifications(), {})
+
     def test_answered_lead_leaves_the_board(self):
         self.lead._dealer_claim(self.sales_1)
         self.lead._dealer_human_responded("sms", self.sales_1, when=TUESDAY_10AM)
