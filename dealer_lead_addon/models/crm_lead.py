@@ -980,16 +980,17 @@ class CrmLead(models.Model):
         :raise UserError: the lead is not up for grabs or ``user`` is not in its team
         """
         self.ensure_one()
-        self.env.cr.execute(SQL(
-            "SELECT dealer_claimed_by_id FROM crm_lead WHERE id = %s FOR UPDATE", self.id))
-        # sudo: a lead claimed by someone else is no longer readable by the loser
+        # sudo: a lead claimed by someone else is no longer readable by the loser; only the
+        # members of its team get this far (and may lock its row)
         lead = self.sudo()
-        lead.invalidate_recordset(["dealer_claimed_by_id", "user_id"])
         if not lead.team_id.dealer_up_for_grabs:
             raise UserError(self.env._("This lead is not up for grabs."))
         if user not in lead.team_id.member_ids and user != lead.team_id.user_id:
             raise UserError(self.env._("Only members of %(team)s can claim its leads.",
                                        team=lead.team_id.name))
+        self.env.cr.execute(SQL(
+            "SELECT dealer_claimed_by_id FROM crm_lead WHERE id = %s FOR UPDATE", self.id))
+        lead.invalidate_recordset(["dealer_claimed_by_id", "user_id"])
         holder = lead.dealer_claimed_by_id or lead.user_id
         if holder:  # claimed first, or given to someone (manager, escalation)
             return holder == user
