@@ -47,16 +47,22 @@
         "data/mail_layout_data.xml",
         "views/dealer_sms_sandbox_views.xml",
         "wizards/dealer_sla_policy_replan_views.xml",
-    ],
-    "demo": [
-        "demo/dealer_demo.xml",
+        "views/dealer_lead_board_views.xml",
+        "views/crm_lead_views_dealer.xml",
     ],
     "assets": {
         "web.assets_backend": [
+            "dealer_lead_addon/static/src/board/**/*",
             "dealer_lead_addon/static/src/sandbox/*",
         ],
+        "web.assets_unit_tests": [
+            "dealer_lead_addon/static/tests/*.test.js",
+        ],
         "web.assets_tests": [
-            "dealer_lead_addon/static/tests/tours/*",
+            "dealer_lead_addon/static/tests/tours/*.js",
         ],
     },
+    "demo": [
+        "demo/dealer_demo.xml",
+    ],
 }

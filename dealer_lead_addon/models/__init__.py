@@ -35,3 +35,6 @@ from . import res_lang
 from . import dealer_sms_sandbox
 from . import dealer_demo_history
 from . import ir_module_module
+from . import dealer_response_clock_board
+from . import dealer_lead_board
+from . import dealer_leaderboard

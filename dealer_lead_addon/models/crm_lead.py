@@ -5,10 +5,11 @@ from psycopg2 import errors
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError
 from odoo.http import request
-from odoo.tools import LazyTranslate
+from odoo.tools import SQL, LazyTranslate
 
 from ..tools import time_format
 from ..tools.concurrency import CONCURRENCY_ERRORS, read_committed_cursor, unseen_committed
+from ..tools.phone import to_national
 from ..tools.video_token import VIDEO_LINK_PLACEHOLDER
 from .dealer_response_clock import CHANNELS
 
@@ -292,6 +293,8 @@ class CrmLead(models.Model):
         now = fields.Datetime.now()
         user = self.env["res.users"]
         how = ""
+        if team.dealer_up_for_grabs:  # offered to every member: the first claim wins
+            return team, user, _lt("up for grabs in %(team)s", team=team.name)
         if rule.user_id and team._dealer_members_on_shift(
                 team.crm_team_member_ids.filtered(lambda m: m.user_id == rule.user_id), now):
             user, how = rule.user_id, "rule"
@@ -324,6 +327,9 @@ class CrmLead(models.Model):
         """The routing note, in the language of ``user`` (who gets the lead), else the
         company's."""
         env = self.browse()._dealer_staff_env(user)
+        if not user and self.team_id.dealer_up_for_grabs:
+            return env._("Up for grabs in %(team)s: the first member to claim it gets it.",
+                         team=self.team_id.name)
         if not user:
             return env._("Nobody to route this lead to.")
         return env._("Routed to %(user)s (%(how)s).", user=user.name,
@@ -335,8 +341,8 @@ class CrmLead(models.Model):
         self.ensure_one()
         team, user, how = self._dealer_choose_route(self._dealer_route_facts(**facts))
         vals = {"team_id": team.id or False}
-        if user:
-            vals["user_id"] = user.id
+        if user or team.dealer_up_for_grabs:  # up for grabs: nobody holds it until claimed
+            vals["user_id"] = user.id or False
         self.with_context(mail_auto_subscribe_no_notify=True).write(vals)
         self._message_log(body=self._dealer_route_note(user, how))
         return user
@@ -979,3 +985,114 @@ class CrmLead(models.Model):
                 "dealer_sla_deadline": False,
             })
 
+    # ------------------------------------------------------------
+    # Lead board: who holds the lead, the claim of an "up for grabs" team (first claim
+    # wins), the phone written the national way
+    # ------------------------------------------------------------
+
+    dealer_claimed_by_id = fields.Many2one(
+        "res.users", string="Claimed By", readonly=True, copy=False,
+        help="The member of an up-for-grabs team who claimed the lead first.")
+    dealer_claimed_at = fields.Datetime(string="Claimed On", readonly=True, copy=False)
+    dealer_claimable = fields.Boolean(
+        string="Up for Grabs", compute="_compute_dealer_claimable",
+        help="The team offers its new leads to all its members: the first to claim it gets it.")
+    dealer_phone_national = fields.Char(
+        string="Customer Phone", compute="_compute_dealer_phone_national",
+        help="The customer's phone written the national way.")
+
+    @api.depends("team_id.dealer_up_for_grabs", "dealer_claimed_by_id", "user_id", "active",
+                 "won_status")
+    def _compute_dealer_claimable(self):
+        for lead in self:
+            lead.dealer_claimable = lead._dealer_is_claimable()
+
+    @api.depends("phone", "company_id.country_id")
+    def _compute_dealer_phone_national(self):
+        for lead in self:
+            country = (lead.company_id or self.env.company).country_id
+            lead.dealer_phone_national = to_national(lead.phone or "", country.code or "CA")
+
+    def _dealer_is_claimable(self):
+        self.ensure_one()
+        return bool(self.team_id.dealer_up_for_grabs and not self.dealer_claimed_by_id
+                    and not self.user_id and self.active and self.won_status == "pending")
+
+    # ------------------------------------------------------------
+    # Claim
+    # ------------------------------------------------------------
+
+    def action_dealer_claim(self):
+        """Claim the lead for the current user (board button). The first claim wins; the
+        loser is told who was faster. Returns a notification action."""
+        self.ensure_one()
+        won = self._dealer_claim(self.env.user)
+        if won:
+            message = self.env._("The lead of %(customer)s is yours.",
+                                 customer=self.sudo()._dealer_customer_name() or self.name)
+        else:
+            # sudo: the loser may no longer read the lead; they learn who was faster
+            holder = self.sudo().dealer_claimed_by_id or self.sudo().user_id
+            message = self.env._("Too late: %(user)s claimed this lead first.",
+                                 user=holder.name)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": "success" if won else "warning",
+                       "sticky": False, "next": {"type": "ir.actions.act_window_close"}},
+        }
+
+    def _dealer_claim(self, user):
+        """``user`` claims this lead. The lead's row is locked first: of two claims at once
+        one waits for the other, and in Odoo's REPEATABLE READ transactions it then fails with
+        a serialization error, which Odoo retries; the retry sees the lead claimed.
+
+        :return: True if ``user`` now holds the lead, False if someone else holds it
+        :raise UserError: the lead is not up for grabs or ``user`` is not in its team
+        """
+        self.ensure_one()
+        # sudo: a lead claimed by someone else is no longer readable by the loser; only the
+        # members of its team get this far (and may lock its row)
+        lead = self.sudo()
+        if not lead.team_id.dealer_up_for_grabs:
+            raise UserError(self.env._("This lead is not up for grabs."))
+        if user not in lead.team_id.member_ids and user != lead.team_id.user_id:
+            raise UserError(self.env._("Only members of %(team)s can claim its leads.",
+                                       team=lead.team_id.name))
+        self.env.cr.execute(SQL(
+            "SELECT dealer_claimed_by_id FROM crm_lead WHERE id = %s FOR UPDATE", self.id))
+        lead.invalidate_recordset(["dealer_claimed_by_id", "user_id"])
+        holder = lead.dealer_claimed_by_id or lead.user_id
+        if holder:  # claimed first, or given to someone (manager, escalation)
+            return holder == user
+        if not lead._dealer_is_claimable():
+            raise UserError(self.env._("This lead is not up for grabs."))
+        lead.with_context(mail_auto_subscribe_no_notify=True).write({
+            "dealer_claimed_by_id": user.id,
+            "dealer_claimed_at": fields.Datetime.now(),
+            "user_id": user.id,
+        })
+        lead._message_log(body=self.env._("Claimed by %(user)s.", user=user.name))
+        lead._dealer_board_notify("upsert")
+        return True
+
+    # ------------------------------------------------------------
+    # Board notifications
+    # ------------------------------------------------------------
+
+    def _dealer_board_users(self):
+        """Who has these leads on their board: the team's members and leader, the holder."""
+        users = self.team_id.member_ids | self.team_id.user_id | self.user_id
+        return users.filtered("active")
+
+    def _dealer_board_notify(self, op="upsert"):
+        """Tell the boards of the people concerned that these leads changed (a board re-reads
+        what it shows: each user only ever receives what their access rights give them)."""
+        for lead in self:
+            payload = {"lead_id": lead.id, "op": op}
+            lead._dealer_board_users()._bus_send("dealer_lead/board", payload)
+
+    @api.model
+    def dealer_board_data(self):
+        """The current user's board (see ``dealer.lead.board``)."""
+        return self.env["dealer.lead.board"]._dealer_data()

@@ -121,3 +121,12 @@ class CrmTeam(models.Model):
         members = self.crm_team_member_ids.filtered(
             lambda m: m.dealer_in_rotation and m.user_id.active)
         return self._dealer_members_on_shift(members, at or fields.Datetime.now()).user_id
+
+    # ------------------------------------------------------------
+    # Lead board
+    # ------------------------------------------------------------
+
+    dealer_up_for_grabs = fields.Boolean(
+        string="Up for Grabs",
+        help="New leads of this team are offered to every member at once instead of the "
+             "rotation: the first to claim one gets it, and it leaves the others' boards.")

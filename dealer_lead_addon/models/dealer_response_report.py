@@ -29,19 +29,26 @@ class DealerResponseReport(models.Model):
     answered_by_id = fields.Many2one("res.users", readonly=True)
     source_id = fields.Many2one("dealer.lead.source", string="Lead Source", readonly=True)
     started_at = fields.Datetime(string="Received On", readonly=True)
-    business_hours = fields.Boolean(string="In Business Hours", readonly=True)
+    deadline = fields.Datetime(string="Answer By", readonly=True)
+    business_hours = fields.Boolean(string="Received in Business Hours", readonly=True)
+    hours = fields.Selection(
+        [("business", "Received in business hours"), ("after", "Received after hours")],
+        string="Business Hours or After Hours", readonly=True)
     state = fields.Selection(
         [("running", "Waiting"), ("answered", "Answered"), ("closed", "Closed")],
         readonly=True)
     answered_channel = fields.Selection(CHANNELS, string="Channel", readonly=True)
     missed = fields.Boolean(string="SLA Missed", readonly=True)
-    nbr = fields.Integer(string="# Responses Due", readonly=True, aggregator="sum")
-    missed_count = fields.Integer(string="# Missed", readonly=True, aggregator="sum")
+    nbr = fields.Integer(string="Leads and Messages to Answer", readonly=True, aggregator="sum")
+    missed_count = fields.Integer(string="Deadlines Missed", readonly=True, aggregator="sum")
     response_minutes = fields.Float(
-        string="Response Time (min)", readonly=True, aggregator="avg", digits=(16, 1))
+        string="Average Response Time (min)", readonly=True, aggregator="avg", digits=(16, 1),
+        help="Empty while nobody has answered.")
     business_minutes = fields.Float(
-        string="Response Time (business min)", readonly=True, aggregator="avg",
+        string="Average Response Time (business min)", readonly=True, aggregator="avg",
         digits=(16, 1))
+    within_5_pct = fields.Float(
+        string="Answered within 5 min (%)", readonly=True, aggregator="avg", digits=(16, 1))
     within_10_pct = fields.Float(
         string="Answered within 10 min (%)", readonly=True, aggregator="avg", digits=(16, 1))
     within_60_pct = fields.Float(
@@ -64,7 +71,9 @@ class DealerResponseReport(models.Model):
                    c.answered_by_id,
                    c.source_id,
                    c.started_at,
+                   c.deadline,
                    c.business_hours,
+                   CASE WHEN c.business_hours THEN 'business' ELSE 'after' END AS hours,
                    c.state,
                    c.answered_channel,
                    COALESCE(c.missed, FALSE) AS missed,
@@ -74,10 +83,11 @@ class DealerResponseReport(models.Model):
                        AS response_minutes,
                    CASE WHEN c.answered_at IS NOT NULL THEN c.business_minutes END
                        AS business_minutes,
+                   %(within_5)s AS within_5_pct,
                    %(within_10)s AS within_10_pct,
                    %(within_60)s AS within_60_pct
               FROM dealer_response_clock c
-        """, within_10=self._within(10), within_60=self._within(60))
+        """, within_5=self._within(5), within_10=self._within(10), within_60=self._within(60))
 
     @api.model
     def _within(self, minutes):

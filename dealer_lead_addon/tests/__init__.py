@@ -44,3 +44,6 @@ from . import test_sms_sandbox
 from . import test_demo_data
 from . import test_sla_policy_replan
 from . import test_settings_labels
+from . import test_lead_board
+from . import test_leaderboard
+from . import test_board_browser

@@ -1,6 +1,6 @@
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
 from .common_sla import DealerSlaCommon
 
@@ -72,15 +72,3 @@ class TestSlaDashboard(DealerSlaCommon):
         self.assertEqual((row.state, row.nbr, row.missed_count), ("running", 1, 0))
         stats = self.Report._dealer_stats([("lead_id", "in", (self.leads | lead).ids)])
         self.assertEqual((stats["count"], stats["within_10_pct"]), (5, 25))
-
-    def test_summary_shows_the_figures_of_its_scope(self):
-        self.env.user.group_ids |= self.env.ref("dealer_lead_addon.group_dealer_lead_manager")
-        summary = Form(self.env["dealer.response.summary"])
-        summary.date_from = date(2026, 11, 23)
-        summary.date_to = date(2026, 11, 23)
-        summary.team_id = self.team
-        self.assertEqual((summary.count, summary.median, summary.p90), (4, 30, 78))
-        summary.user_id = self.sales_1
-        self.assertEqual((summary.count, summary.median, summary.missed), (2, 17.5, 0))
-        action = summary.save().action_open_dashboard()
-        self.assertEqual(self.Report.search_count(action["domain"]), 2)

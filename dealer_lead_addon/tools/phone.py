@@ -44,3 +44,23 @@ def _parse(number, region):
         return phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException:
         return None
+
+
+def to_national(number, country_code="CA"):
+    """``number`` written the way people of its country write it (``514 555-0142`` for a
+    North American number, OQLF style without brackets), or the number as given when it
+    cannot be read."""
+    if not isinstance(number, str) or not number.strip():
+        return number or ""
+    parsed = _parse(number.strip(), (country_code or "CA").upper())
+    if parsed is None or not phonenumbers.is_valid_number(parsed):
+        return number
+    region = phonenumbers.region_code_for_number(parsed)
+    if region != (country_code or "CA").upper() and not (
+            parsed.country_code == 1 and (country_code or "CA").upper() in ("CA", "US")):
+        return phonenumbers.format_number(
+            parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    if parsed.country_code == 1:  # (514) 555-0142 -> 514 555-0142
+        national = re.sub(r"^\((\d{3})\) ", r"\1 ", national)
+    return national

@@ -1,0 +1,97 @@
+import { Component, onWillStart, onWillUnmount, useState } from "@odoo/owl";
+import { browser } from "@web/core/browser/browser";
+import { _t } from "@web/core/l10n/translation";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+import { formatFloat } from "@web/core/utils/numbers";
+
+export const KIOSK_REFRESH_MS = 60000;
+
+/** Minutes as a Quebec reader writes them: "4,5 min"; blank when there is nothing. */
+export function formatMinutes(value) {
+    if (value === null || value === undefined) {
+        return "";
+    }
+    return String(_t("%s min", formatFloat(value, { digits: [16, 1] })));
+}
+
+/** A share: "42 %"; blank when no lead has an outcome yet. */
+export function formatShare(value) {
+    if (value === null || value === undefined) {
+        return "";
+    }
+    return `${formatFloat(value, { digits: [16, 0] })} %`;
+}
+
+/**
+ * Leaderboard: per salesperson, team or source, for today, this week or this month, how many
+ * leads came, how many a person answered, how fast (median, 90th percentile, shares within
+ * 5, 10 and 60 minutes), how many missed their deadline, business hours and after hours
+ * apart, and the answers to later customer messages. The figures come computed from the
+ * server (``dealer.leaderboard``); a blank means there is nothing to measure yet.
+ *
+ * In kiosk mode (action param ``kiosk``) it refreshes itself for a showroom screen.
+ */
+export class DealerLeaderboard extends Component {
+    static template = "dealer_lead_addon.Leaderboard";
+    static props = ["*"];
+
+    setup() {
+        this.orm = useService("orm");
+        this.kiosk = Boolean(this.props.action?.params?.kiosk);
+        this.state = useState({
+            data: null,
+            period: "today",
+            dimension: "user_id",
+        });
+        this.periods = [
+            ["today", _t("Today")],
+            ["week", _t("This week")],
+            ["month", _t("This month")],
+        ];
+        this.dimensions = [
+            ["user_id", _t("Salesperson")],
+            ["team_id", _t("Team")],
+            ["source_id", _t("Source")],
+        ];
+        onWillStart(() => this.load());
+        if (this.kiosk) {
+            this.interval = browser.setInterval(() => this.load(), KIOSK_REFRESH_MS);
+            onWillUnmount(() => browser.clearInterval(this.interval));
+        }
+    }
+
+    async load() {
+        this.state.data = await this.orm.call("dealer.leaderboard", "dealer_leaderboard_data", []);
+    }
+
+    get figures() {
+        return this.state.data?.periods[this.state.period];
+    }
+
+    get rows() {
+        return this.figures ? this.figures[this.state.dimension] : [];
+    }
+
+    get dimensionLabel() {
+        return this.dimensions.find(([key]) => key === this.state.dimension)[1];
+    }
+
+    setPeriod(period) {
+        this.state.period = period;
+    }
+
+    setDimension(dimension) {
+        this.state.dimension = dimension;
+    }
+
+    minutes(value) {
+        return formatMinutes(value);
+    }
+
+    share(value) {
+        return formatShare(value);
+    }
+}
+
+registry.category("actions").add("dealer_leaderboard", DealerLeaderboard);
