@@ -43,6 +43,14 @@
         "views/dealer_texting_views.xml",
         "views/sms_template_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "dealer_lead_addon/static/src/realtime/**/*",
+        ],
+        "web.assets_unit_tests": [
+            "dealer_lead_addon/static/tests/realtime/**/*",
+        ],
+    },
     "demo": [
         "demo/dealer_demo.xml",
     ],

@@ -31,3 +31,6 @@ from . import dealer_sequence_enrollment
 from . import dealer_sequence_log
 from . import sms_twilio_number
 from . import sms_template
+from . import crm_lead_realtime
+from . import dealer_lead_relay
+from . import dealer_staff_command

@@ -345,7 +345,7 @@ class CrmLead(models.Model):
         else:
             body = _lt("New lead: %(customer)s, %(vehicle)s. %(phone)s %(link)s", **values)
         self.env["dealer.staff.alert"]._alert(
-            self, self.user_id, body,
+            self, self.user_id, body, kind="new_lead",
             subject=_lt("Lead for you: %(customer)s", customer=values["customer"]))
 
     def _dealer_ack_send(self):

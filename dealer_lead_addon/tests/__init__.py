@@ -36,3 +36,5 @@ from . import test_send_queue
 from . import test_ack_status
 from . import test_ack_status_sla
 from . import test_staff_alert
+from . import test_realtime_bus
+from . import test_staff_commands

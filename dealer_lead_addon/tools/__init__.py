@@ -5,3 +5,4 @@ from . import sms_keywords
 from . import sms_segments
 from . import twilio_api
 from . import twilio_signature
+from . import staff_commands
