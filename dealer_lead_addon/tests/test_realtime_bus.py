@@ -7,11 +7,12 @@ from odoo.addons.bus.models.bus import channel_with_db, json_dump
 
 from .common_intake import OPEN_NOW
 from .common_texting import DealerTextingCommon
+from .common_video import DealerVideoCommon
 
 _lt = LazyTranslate(__name__)
 
 
-class DealerBusCommon(DealerTextingCommon):
+class BusInspection:
     """Reads what was sent on Odoo's bus: the rows a commit would write in ``bus.bus``."""
 
     def setUp(self):
@@ -31,6 +32,10 @@ class DealerBusCommon(DealerTextingCommon):
             [("id", ">", self.bus_mark), ("channel", "=", channel)], order="id")
         messages = [json.loads(row.message) for row in rows]
         return [m["payload"] for m in messages if m["type"] == notification_type]
+
+
+class DealerBusCommon(BusInspection, DealerTextingCommon):
+    pass
 
 
 @tagged("post_install", "-at_install")
@@ -120,3 +125,55 @@ class TestRealtimeBoard(DealerBusCommon):
     def test_unrelated_change_sends_nothing(self):
         self.customer_lead.description = "Rappeler demain"
         self.assertFalse(self._bus(self.sales_1, "dealer_lead/board"))
+
+
+@tagged("post_install", "-at_install")
+class TestRealtimeVideoRing(BusInspection, DealerVideoCommon):
+    """A customer waiting on video rings the advisors' Odoo screens, with the ring sound."""
+
+    def test_ring_group_reaches_every_advisor_rung(self):
+        lead = self._video_lead(None)
+        session = self._session(lead)
+        with self._frozen(OPEN_NOW):
+            self._receive(session, "customer_waiting", customer_name="Sophie")
+        for user in (self.sales_1, self.sales_2):
+            [alert] = self._bus(user, "dealer_lead/alert")
+            self.assertEqual((alert["kind"], alert["lead_id"], alert["sound"]),
+                             ("video_waiting", lead.id, True))
+            self.assertEqual(alert["title"], "Customer waiting on video: Sophie")
+        self.assertFalse(self._bus(self.night_owner, "dealer_lead/alert"),
+                         "out of the rotation: not rung")
+
+    def test_assigned_salesperson_alone_is_rung(self):
+        session = self._session()
+        with self._frozen(OPEN_NOW):
+            self._receive(session, "customer_waiting", customer_name="Sophie")
+        self.assertEqual(len(self._bus(self.sales_1, "dealer_lead/alert")), 1)
+        self.assertFalse(self._bus(self.sales_2, "dealer_lead/alert"))
+
+
+@tagged("post_install", "-at_install")
+class TestAlertsInOdooByDefault(DealerTextingCommon):
+    """The addon's users read notifications "In Odoo" unless they chose otherwise."""
+
+    def _create(self, group, **values):
+        return self.env["res.users"].create({
+            "name": "Léa Côté", "login": f"lea-{group}", "email": "lea@autolaval.example",
+            "group_ids": [(6, 0, self.env.ref(f"dealer_lead_addon.{group}").ids)], **values})
+
+    def test_new_salesperson_is_notified_in_odoo(self):
+        self.assertEqual(self._create("group_dealer_lead_salesperson").notification_type,
+                         "inbox")
+
+    def test_new_manager_is_notified_in_odoo(self):
+        self.assertEqual(self._create("group_dealer_lead_manager").notification_type, "inbox")
+
+    def test_an_explicit_choice_is_kept(self):
+        user = self._create("group_dealer_lead_salesperson", notification_type="email")
+        self.assertEqual(user.notification_type, "email")
+
+    def test_other_users_keep_odoos_default(self):
+        user = self.env["res.users"].create({
+            "name": "Comptable", "login": "comptable", "email": "compta@autolaval.example",
+            "group_ids": [(6, 0, self.env.ref("base.group_user").ids)]})
+        self.assertEqual(user.notification_type, "email")
