@@ -21,7 +21,8 @@ BOARD_FIELDS = frozenset({"user_id", "team_id", "stage_id", "active", "probabili
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    # the lead's real-time side (codes, claims, board), apart from the lead's own file
+    _inherit = "crm.lead"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------
     # Lead code
@@ -82,7 +83,7 @@ class CrmLead(models.Model):
         """
         self.ensure_one()
         self._dealer_lock()
-        if self.user_id and self.user_id != user:
+        if not self.team_id or (self.user_id and self.user_id != user):
             return self.env["res.users"]
         following = self.team_id._dealer_next_available_member(exclude_users=user)
         if not following:

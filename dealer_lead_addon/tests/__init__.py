@@ -38,3 +38,4 @@ from . import test_ack_status_sla
 from . import test_staff_alert
 from . import test_realtime_bus
 from . import test_staff_commands
+from . import test_realtime_js

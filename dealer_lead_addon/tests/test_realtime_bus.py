@@ -46,12 +46,13 @@ class TestRealtimeAlerts(DealerBusCommon):
     def test_alert_reaches_the_alerted_users_screen(self):
         lead = self.customer_lead
         self.env["dealer.staff.alert"]._alert(
-            lead, self.sales_1, _lt("New lead: %(customer)s. %(link)s", customer="Sophie",
-                                    link=lead._dealer_link()),
+            lead, self.sales_1, _lt("Overdue: %(customer)s is waiting for your answer. %(link)s",
+                                    customer="Sophie", link=lead._dealer_link()),
             subject=_lt("Lead for you: %(customer)s", customer="Sophie"), kind="new_lead")
         self.assertEqual(self._bus(self.sales_1, "dealer_lead/alert"), [{
             "kind": "new_lead", "lead_id": lead.id, "title": "Lead for you: Sophie",
-            "body": "New lead: Sophie.", "url": f"/odoo/crm/{lead.id}", "sound": True}])
+            "body": "Overdue: Sophie is waiting for your answer.",
+            "url": f"/odoo/crm/{lead.id}", "sound": True}])
 
     def test_only_the_alerted_users_get_it(self):
         self.env["dealer.staff.alert"]._alert(
