@@ -21,7 +21,7 @@ _lt = LazyTranslate(__name__)
 ALERT_KINDS = ("new_lead", "deadline_soon", "overdue", "customer_text", "video_waiting",
                "claimed")
 # the link of a text alert is the toast's click: not repeated in its body
-LINK_RE = re.compile(r"\s*https?://\S+")
+LINK_RE = re.compile(r"[\s:]*https?://\S+")
 
 
 class DealerStaffAlert(models.AbstractModel):
