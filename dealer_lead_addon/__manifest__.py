@@ -54,9 +54,11 @@
         "web.assets_backend": [
             "dealer_lead_addon/static/src/board/**/*",
             "dealer_lead_addon/static/src/sandbox/*",
+            "dealer_lead_addon/static/src/realtime/**/*",
         ],
         "web.assets_unit_tests": [
             "dealer_lead_addon/static/tests/*.test.js",
+            "dealer_lead_addon/static/tests/realtime/**/*",
         ],
         "web.assets_tests": [
             "dealer_lead_addon/static/tests/tours/*.js",

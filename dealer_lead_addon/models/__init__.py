@@ -38,3 +38,6 @@ from . import ir_module_module
 from . import dealer_response_clock_board
 from . import dealer_lead_board
 from . import dealer_leaderboard
+from . import crm_lead_realtime
+from . import dealer_lead_relay
+from . import dealer_staff_command

@@ -355,7 +355,8 @@ class CrmLead(models.Model):
         """Alert the salesperson of a new lead or a repeat inquiry (see
         ``dealer.staff.alert``)."""
         self.ensure_one()
-        if not self.user_id:
+        users = self.user_id or self._dealer_claimers_on_shift()
+        if not users:
             return
         values = {
             "customer": self.contact_name or self.partner_name or self.email_from or "",
@@ -366,11 +367,24 @@ class CrmLead(models.Model):
         if duplicate:
             body = _lt("Repeat inquiry from %(customer)s (%(vehicle)s). %(phone)s %(link)s",
                        **values)
+        elif not self.user_id:
+            body = _lt("Up for grabs: %(customer)s, %(vehicle)s. Reply 1 to take it. "
+                       "%(link)s", **values)
         else:
             body = _lt("New lead: %(customer)s, %(vehicle)s. %(phone)s %(link)s", **values)
         self.env["dealer.staff.alert"]._alert(
-            self, self.user_id, body,
+            self, users, body, kind="new_lead",
             subject=_lt("Lead for you: %(customer)s", customer=values["customer"]))
+
+    def _dealer_claimers_on_shift(self):
+        """Who is offered a lead of an up-for-grabs team that nobody holds yet: the members
+        of its rotation on shift now (the first to claim it gets it)."""
+        team = self.team_id
+        if not team.dealer_up_for_grabs or self.dealer_claimed_by_id:
+            return self.env["res.users"]
+        members = team.crm_team_member_ids.filtered(
+            lambda m: m.dealer_in_rotation and m.user_id.active)
+        return team._dealer_members_on_shift(members, fields.Datetime.now()).user_id
 
     def _dealer_ack_send(self):
         """Queue the acknowledgement of a new inquiry by SMS and/or e-mail in the customer's
@@ -1043,54 +1057,38 @@ class CrmLead(models.Model):
         }
 
     def _dealer_claim(self, user):
-        """``user`` claims this lead. The lead's row is locked first: of two claims at once
-        one waits for the other, and in Odoo's REPEATABLE READ transactions it then fails with
-        a serialization error, which Odoo retries; the retry sees the lead claimed.
+        """``user`` claims this lead: from the board's button or by answering an alert text
+        with ``1``. The lead's row is locked first: of two claims at once one waits for the
+        other, and in Odoo's REPEATABLE READ transactions it then fails with a serialization
+        error, which Odoo retries; the retry sees the lead claimed.
 
         :return: True if ``user`` now holds the lead, False if someone else holds it
-        :raise UserError: the lead is not up for grabs or ``user`` is not in its team
+        :raise UserError: ``user`` is not a member of the lead's team
         """
         self.ensure_one()
         # sudo: a lead claimed by someone else is no longer readable by the loser; only the
         # members of its team get this far (and may lock its row)
         lead = self.sudo()
-        if not lead.team_id.dealer_up_for_grabs:
-            raise UserError(self.env._("This lead is not up for grabs."))
-        if user not in lead.team_id.member_ids and user != lead.team_id.user_id:
+        if lead.team_id and user not in lead.team_id.member_ids and user != lead.team_id.user_id:
             raise UserError(self.env._("Only members of %(team)s can claim its leads.",
                                        team=lead.team_id.name))
         self.env.cr.execute(SQL(
             "SELECT dealer_claimed_by_id FROM crm_lead WHERE id = %s FOR UPDATE", self.id))
         lead.invalidate_recordset(["dealer_claimed_by_id", "user_id"])
         holder = lead.dealer_claimed_by_id or lead.user_id
-        if holder:  # claimed first, or given to someone (manager, escalation)
+        if holder:  # claimed first, or given to someone (rotation, manager, escalation)
             return holder == user
-        if not lead._dealer_is_claimable():
-            raise UserError(self.env._("This lead is not up for grabs."))
+        if not (lead.active and lead.won_status == "pending"):
+            raise UserError(self.env._("This lead is closed: it cannot be claimed."))
+        # the write tells the boards (see crm_lead_realtime.py)
         lead.with_context(mail_auto_subscribe_no_notify=True).write({
             "dealer_claimed_by_id": user.id,
             "dealer_claimed_at": fields.Datetime.now(),
             "user_id": user.id,
         })
-        lead._message_log(body=self.env._("Claimed by %(user)s.", user=user.name))
-        lead._dealer_board_notify("upsert")
+        lead._message_log(body=self.env._("Lead claimed by %(user)s.", user=user.name))
+        lead._dealer_tell_claimed(user)
         return True
-
-    # ------------------------------------------------------------
-    # Board notifications
-    # ------------------------------------------------------------
-
-    def _dealer_board_users(self):
-        """Who has these leads on their board: the team's members and leader, the holder."""
-        users = self.team_id.member_ids | self.team_id.user_id | self.user_id
-        return users.filtered("active")
-
-    def _dealer_board_notify(self, op="upsert"):
-        """Tell the boards of the people concerned that these leads changed (a board re-reads
-        what it shows: each user only ever receives what their access rights give them)."""
-        for lead in self:
-            payload = {"lead_id": lead.id, "op": op}
-            lead._dealer_board_users()._bus_send("dealer_lead/board", payload)
 
     @api.model
     def dealer_board_data(self):

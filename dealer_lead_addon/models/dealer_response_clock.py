@@ -258,13 +258,13 @@ class DealerResponseClock(models.Model):
         minutes = max(round((self.deadline - now).total_seconds() / 60), 0)
         body = _lt("%(minutes)s min left to answer %(customer)s. %(link)s", minutes=minutes,
                    customer=lead._dealer_sla_customer(), link=lead._dealer_link())
-        self._dealer_alert(lead.user_id, body, activity=False)
+        self._dealer_alert(lead.user_id, body, activity=False, kind="deadline_soon")
 
     def _dealer_step_salesperson(self, now):
         lead = self.lead_id
         body = _lt("Overdue: %(customer)s is waiting for your answer. %(link)s",
                    customer=lead._dealer_sla_customer(), link=lead._dealer_link())
-        self._dealer_alert(lead.user_id, body)
+        self._dealer_alert(lead.user_id, body, kind="overdue")
 
     def _dealer_step_manager(self, now):
         lead = self.lead_id
@@ -274,7 +274,7 @@ class DealerResponseClock(models.Model):
             "%(link)s", customer=lead._dealer_sla_customer(),
             minutes=round((now - self.started_at).total_seconds() / 60),
             user=lead.user_id.name or _lt("nobody"), link=lead._dealer_link())
-        self._dealer_alert(manager, body)
+        self._dealer_alert(manager, body, kind="overdue")
 
     def _dealer_step_reassign(self, now):
         lead = self.lead_id
@@ -293,14 +293,14 @@ class DealerResponseClock(models.Model):
             previous=previous.name or "-", user=user.name))
         body = _lt("Lead reassigned to you, answer now: %(customer)s. %(link)s",
                    customer=lead._dealer_sla_customer(), link=lead._dealer_link())
-        self._dealer_alert(user, body)
+        self._dealer_alert(user, body, kind="new_lead")
 
-    def _dealer_alert(self, user, body, activity=True):
+    def _dealer_alert(self, user, body, activity=True, kind=None):
         """Alert ``user`` in Odoo and on their mobile, with a to-do unless it is only a
         warning (see ``dealer.staff.alert``)."""
         lead = self.lead_id
         self.env["dealer.staff.alert"]._alert(
-            lead, user, body,
+            lead, user, body, kind=kind,
             subject=_lt("Lead waiting: %(customer)s", customer=lead._dealer_sla_customer()),
             activity=_lt("Answer this lead (SLA)") if activity else None)
 

@@ -13,5 +13,5 @@ class DealerResponseClock(models.Model):
         result = super()._dealer_sync_leads()
         leads.filtered(
             lambda lead: before[lead.id] != (lead.dealer_sla_deadline, lead.dealer_sla_state)
-        )._dealer_board_notify("upsert")
+        )._dealer_board_notify()
         return result

@@ -132,6 +132,10 @@ class DealerSmsInbound(models.Model):
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
+                staff = self._dealer_staff_sender()
+                if staff:
+                    self._dealer_obey_staff(staff)
+                    return
                 self._dealer_obey_keyword()
                 self._dealer_route_text()
         except CONCURRENCY_ERRORS:
@@ -161,6 +165,20 @@ class DealerSmsInbound(models.Model):
                                                      ("share", "=", False)])
         return users.filtered(lambda user: self._dealer_e164(
             user.dealer_alert_mobile) == self.from_number)
+
+    def _dealer_staff_sender(self):
+        """The staff member whose alert mobile sent this text when it is a command or a reply
+        for a customer (see ``dealer.staff.command``); STOP and START from a staff mobile stay
+        keywords (they stop or restart the alert texts)."""
+        kind, _lang = sms_keywords.classify(self.body)
+        if kind in (sms_keywords.STOP, sms_keywords.START) or not self.from_number:
+            return self.env["res.users"]
+        return self._dealer_find_staff()[:1]
+
+    def _dealer_obey_staff(self, user):
+        self.write({"state": "staff", "reason": self.env._(
+            "Sent from a staff member's alert mobile: no lead created.")})
+        self.env["dealer.staff.command"]._dealer_handle(self, user)
 
     def _dealer_obey_keyword(self):
         kind, lang = sms_keywords.classify(self.body)
@@ -256,7 +274,8 @@ class DealerSmsInbound(models.Model):
             self.env["dealer.staff.alert"]._alert(
                 record, salesperson,
                 _lt("Text from %(name)s: %(body)s", name=name, body=(self.body or "")[:100]),
-                notify=False)
+                notify=False, kind="customer_text",
+                subject=_lt("Text from %(name)s", name=name))
         return message
 
     def _dealer_create_lead(self):

@@ -1,7 +1,27 @@
+"""Staff alerts, and their real-time side on Odoo's bus.
+
+Bus contract (the board and the web client's ``dealer_lead_realtime`` service read it):
+
+- ``dealer_lead/alert`` to each alerted user (their partner channel, ``user._bus_send``):
+  ``{kind: 'new_lead'|'deadline_soon'|'overdue'|'customer_text'|'video_waiting'|'claimed',
+  lead_id, title, body, url, sound: bool}``, in the user's language; shown as a toast with a
+  sound that opens the lead in one click.
+- ``dealer_lead/board`` to the members of the lead's team (and its holder) when what the
+  board shows of a lead changes: ``{lead_id, op: 'upsert'|'remove'}`` (``crm.lead``,
+  models/crm_lead_realtime.py).
+"""
+
+import re
+
 from odoo import api, fields, models
 from odoo.tools import LazyTranslate
 
 _lt = LazyTranslate(__name__)
+
+ALERT_KINDS = ("new_lead", "deadline_soon", "overdue", "customer_text", "video_waiting",
+               "claimed")
+# the link of a text alert is the toast's click: not repeated in its body
+LINK_RE = re.compile(r"[\s:]*https?://\S+")
 
 
 class DealerStaffAlert(models.AbstractModel):
@@ -20,7 +40,7 @@ class DealerStaffAlert(models.AbstractModel):
 
     @api.model
     def _alert(self, record, users, body, *, subject=None, text=True, text_body=None,
-               notify=True, activity=None):
+               notify=True, activity=None, kind=None, sound=True):
         """Alert each of ``users`` about ``record`` (a ``mail.thread``).
 
         Texts are translatable templates with their parameters (``_lt("...", name=...)``),
@@ -33,6 +53,8 @@ class DealerStaffAlert(models.AbstractModel):
         :param bool notify: notify in Odoo's inbox; False when the message that ``record``
             just received already notified the users in their inbox
         :param activity: summary of a to-do scheduled today for the user, ``body`` its note
+        :param kind: one of ``ALERT_KINDS``: also shown at once on the user's Odoo screen
+            (``dealer_lead/alert`` on the bus), with a sound unless ``sound`` is False
         """
         for user in users.filtered(lambda user: not user.share):
             env = self.with_context(lang=user.lang or self.env.lang).env
@@ -41,14 +63,41 @@ class DealerStaffAlert(models.AbstractModel):
             if notify:
                 self._dealer_notify_inbox(record, user, env._(body),
                                           env._(subject) if subject else False)
+            if kind:
+                self._dealer_bus_alert(record, user, kind, env._(body),
+                                       env._(subject) if subject else False, sound)
             if text and user.dealer_alert_mobile:
                 self.env["dealer.outbound"]._send_sms(
-                    record, env._(text_body or body), purpose="staff",
-                    number=user.dealer_alert_mobile, partner=user.partner_id)
+                    record, self._dealer_text_with_code(record, env._(text_body or body)),
+                    purpose="staff", number=user.dealer_alert_mobile, partner=user.partner_id)
+                if record._name == "crm.lead":
+                    self.env["dealer.lead.relay"]._dealer_touch(record, user)
             elif text:
                 record._message_log(body=env._(
                     "Alert to %(user)s in Odoo only (no alert mobile): %(body)s",
                     user=user.name, body=env._(body)))
+
+    @api.model
+    def _dealer_bus_alert(self, record, user, kind, body, title, sound):
+        """The toast of the alert on ``user``'s open Odoo tabs (sent when this transaction
+        commits, so never about a lead that is rolled back)."""
+        is_lead = record._name == "crm.lead"
+        user._bus_send("dealer_lead/alert", {
+            "kind": kind,
+            "lead_id": record.id if is_lead else False,
+            "title": title or body,
+            "body": LINK_RE.sub("", body).strip(),
+            "url": f"/odoo/crm/{record.id}" if is_lead else f"/odoo/{record._name}/{record.id}",
+            "sound": bool(sound),
+        })
+
+    @api.model
+    def _dealer_text_with_code(self, record, body):
+        """An alert text about a lead starts with its code: the salesperson's reply can name
+        the lead (see ``dealer.staff.command``)."""
+        if record._name != "crm.lead":
+            return body
+        return f"#{record._dealer_code()} {body}"
 
     @api.model
     def _dealer_notify_inbox(self, record, user, body, subject):

@@ -190,6 +190,7 @@ class DealerVideoSession(models.Model):
             _lt("%(customer)s is waiting for you on live video. Open the lead and click "
                 "\"Talk live on video\": %(link)s", customer=customer, link=lead._dealer_link()),
             subject=_lt("Customer waiting on video: %(customer)s", customer=customer),
+            kind="video_waiting",
             text_body=_lt(
                 "%(customer)s is waiting for you on live video (lead %(lead)s). Join within "
                 "%(seconds)s s: %(link)s",

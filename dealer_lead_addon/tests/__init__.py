@@ -47,3 +47,6 @@ from . import test_settings_labels
 from . import test_lead_board
 from . import test_leaderboard
 from . import test_board_browser
+from . import test_realtime_bus
+from . import test_staff_commands
+from . import test_realtime_js

@@ -110,7 +110,8 @@ class TestAcknowledgement(DealerIntakeCommon):
         lead = self._receive(fixture("adf_standard.xml"))
         alert = self.env["sms.sms"].sudo().search([
             ("number", "=", lead.user_id.dealer_alert_mobile), ("dealer_purpose", "=", "staff")])
-        self.assertTrue(alert.body.startswith("Nouvelle piste : Geneviève Tremblay"), alert.body)
+        self.assertTrue(alert.body.startswith(
+            f"#{lead._dealer_code()} Nouvelle piste : Geneviève Tremblay"), alert.body)
 
     def test_duplicate_alerts_the_salesperson_again(self):
         lead = self._receive(fixture("adf_standard.xml"))

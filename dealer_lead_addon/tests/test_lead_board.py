@@ -116,6 +116,21 @@ class TestLeadBoard(DealerSlaCommon):
         self.lead._dealer_human_responded("sms", self.sales_1, when=TUESDAY_10AM)
         self.assertEqual(self._board(self.sales_1)["leads"], [])
 
+    def test_a_lead_nobody_holds_is_offered_to_the_members_on_shift(self):
+        with self._frozen(TUESDAY_10AM + timedelta(minutes=1)):
+            offered = self.lead._dealer_claimers_on_shift()
+        self.assertLessEqual(self.sales_1 | self.sales_2, offered)
+
+    def test_each_member_offered_the_lead_is_alerted_and_can_answer_1(self):
+        with self._frozen(TUESDAY_10AM + timedelta(minutes=1)):
+            self.lead._dealer_alert_salesperson()
+        alerted = self.env["dealer.lead.relay"]._dealer_alerted_users(self.lead)
+        self.assertLessEqual(self.sales_1 | self.sales_2, alerted)
+
+    def test_a_claimed_lead_is_offered_to_nobody_else(self):
+        self.lead._dealer_claim(self.sales_1)
+        self.assertFalse(self.lead._dealer_claimers_on_shift())
+
     def test_only_team_members_can_claim(self):
         outsider = self._dealer_salesperson("autre", "Alex Autre", "+15145550177",
                                             rotation=False)
@@ -123,8 +138,13 @@ class TestLeadBoard(DealerSlaCommon):
         with self.assertRaises(UserError):
             self.lead._dealer_claim(outsider)
 
-    def test_lead_of_a_rotation_team_cannot_be_claimed(self):
+    def test_a_lead_nobody_holds_in_a_rotation_team_can_be_claimed_by_a_member(self):
         self.team.dealer_up_for_grabs = False
+        self.assertTrue(self.lead._dealer_claim(self.sales_1))
+        self.assertEqual(self.lead.user_id, self.sales_1)
+
+    def test_a_closed_lead_cannot_be_claimed(self):
+        self.lead.action_set_lost()
         with self.assertRaises(UserError):
             self.lead._dealer_claim(self.sales_1)
 

@@ -64,7 +64,7 @@ class TestStaffAlert(DealerTextingCommon):
                                                        customer="Sophie"))
         texts = self._staff_texts()
         self.assertEqual(texts.mapped("number"), [ALERT_MOBILE])
-        self.assertEqual(texts.body, "Lead for you: Sophie")
+        self.assertEqual(texts.body, f"#{self.lead._dealer_code()} Lead for you: Sophie")
 
     def test_user_without_alert_mobile_is_not_texted(self):
         self.sales_1.dealer_alert_mobile = False
@@ -92,8 +92,9 @@ class TestStaffAlert(DealerTextingCommon):
         self.Alert._alert(self.lead, self.sales_1 | self.sales_2, _lt(
             "Lead for you: %(customer)s", customer="Sophie"))
         bodies = {text.number: text.body for text in self._staff_texts()}
-        self.assertEqual(bodies, {ALERT_MOBILE: "Piste pour vous : Sophie",
-                                  "+15145550102": "Lead for you: Sophie"})
+        code = self.lead._dealer_code()
+        self.assertEqual(bodies, {ALERT_MOBILE: f"#{code} Piste pour vous : Sophie",
+                                  "+15145550102": f"#{code} Lead for you: Sophie"})
         self.assertIn("Piste pour vous : Sophie",
                       self._notifications(self.sales_1).mail_message_id.body)
 

@@ -6,3 +6,4 @@ from . import sms_segments
 from . import twilio_api
 from . import twilio_signature
 from . import time_format
+from . import staff_commands
