@@ -211,16 +211,37 @@ class CrmLead(models.Model):
         self._dealer_sla_start()
         self._dealer_consent_record_inquiry(channel)
         self._dealer_sequence_enroll()
-        self._dealer_acknowledge_after_commit()
+        self._dealer_acknowledge_in_intake()
+
+    def _dealer_acknowledge_in_intake(self):
+        """In an HTTP request (API, website form, lead typed in), queue the acknowledgement
+        and the salesperson's alert in the intake's own transaction: the HTTP workers render
+        them side by side, and the queues, woken by the texts and e-mails created, send them
+        as soon as the intake commits. Elsewhere (the mail gateway runs in a cron worker)
+        the acknowledgement cron renders them in the other cron worker, while the gateway
+        goes on with the next e-mail.
+
+        Nothing leaves in this transaction (only the queues talk to the provider): a
+        rolled-back intake takes its queued texts and e-mails with it, and the request never
+        waits on the provider. An acknowledgement that fails here stays pending for the
+        acknowledgement cron, which retries it after the commit.
+        """
+        for lead in self.filtered(lambda lead: request and lead.dealer_ack_state == "pending"):
+            try:
+                with self.env.cr.savepoint():
+                    lead._dealer_ack_send()
+                    lead._dealer_alert_salesperson()
+            except CONCURRENCY_ERRORS:
+                raise
+            except Exception:  # the inquiry is kept; the cron tries again
+                _logger.exception("Acknowledgement of lead %s failed at intake, left to the "
+                                  "acknowledgement cron", lead.id)
+        left = self.filtered(lambda lead: lead.dealer_ack_state == "pending")
+        left._dealer_acknowledge_after_commit()
 
     def _dealer_acknowledge_after_commit(self):
-        """Wake the acknowledgement cron, which runs as soon as this transaction commits.
-
-        Nothing is rendered nor sent in the intake transaction: the customer is never texted
-        about a lead that is then rolled back, the gateway's request stays short and never
-        waits on the provider. The cron takes every pending lead, so a pending
-        acknowledgement is never lost.
-        """
+        """Wake the acknowledgement cron, which runs as soon as this transaction commits. It
+        takes every pending lead, so a pending acknowledgement is never lost."""
         if self:
             # sudo: intake runs as a website visitor or the gateway user, who cannot read crons
             self.env.ref(ACK_CRON).sudo()._trigger()
@@ -229,8 +250,8 @@ class CrmLead(models.Model):
         for lead in self.filtered(lambda lead: lead.dealer_ack_state == "pending"):
             try:
                 with self.env.cr.savepoint():
-                    lead._dealer_alert_salesperson()
                     lead._dealer_ack_send()
+                    lead._dealer_alert_salesperson()
             except Exception:
                 _logger.exception("Acknowledgement of lead %s failed", lead.id)
                 lead.write({"dealer_ack_state": "failed",
