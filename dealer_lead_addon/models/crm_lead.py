@@ -458,20 +458,22 @@ class CrmLead(models.Model):
         # sudo: the queue and the guard update the status whoever triggered them
         leads = self.sudo().search([("dealer_ack_sms_uuid", "in", texts.mapped("uuid"))])
         by_uuid = texts.grouped("uuid")
+        reasons = dict(texts._fields["failure_type"]._description_selection(self.env))
+        verdicts = []
         for lead in leads:
             sms = by_uuid[lead.dealer_ack_sms_uuid]
-            reason = sms.failure_type and dict(sms._fields["failure_type"]._description_selection(
-                self.env)).get(sms.failure_type)
-            lead._dealer_ack_set_channel("dealer_ack_sms_state", self._dealer_ack_text_state(sms),
-                                         reason if sms.state == "error" else None)
+            reason = sms.failure_type and reasons.get(sms.failure_type)
+            verdicts.append((lead, "dealer_ack_sms_state", self._dealer_ack_text_state(sms),
+                             reason if sms.state == "error" else None))
+        self._dealer_ack_record(verdicts)
 
     @api.model
     def _dealer_ack_sync_reported(self, uuids, state, reason=None):
         """A delivery report (Twilio status callback) about acknowledgement texts."""
         # sudo: status callbacks run as the public user
         leads = self.sudo().search([("dealer_ack_sms_uuid", "in", [u for u in uuids if u])])
-        for lead in leads:
-            lead._dealer_ack_set_channel("dealer_ack_sms_state", state, reason)
+        self._dealer_ack_record([(lead, "dealer_ack_sms_state", state, reason)
+                                 for lead in leads])
 
     @api.model
     def _dealer_ack_sync_mails(self, mails):
@@ -479,49 +481,73 @@ class CrmLead(models.Model):
         if not mails:
             return
         # sudo: the mail queue updates the status whoever queued the e-mail
-        for lead in self.sudo().search([("dealer_ack_mail_id", "in", mails.ids)]):
-            mail = lead.dealer_ack_mail_id
-            lead._dealer_ack_set_channel("dealer_ack_mail_state", self._dealer_ack_mail_state(
-                mail), mail.failure_reason if mail.state == "exception" else None)
+        leads = self.sudo().search([("dealer_ack_mail_id", "in", mails.ids)])
+        self._dealer_ack_record([
+            (lead, "dealer_ack_mail_state", self._dealer_ack_mail_state(lead.dealer_ack_mail_id),
+             lead.dealer_ack_mail_id.failure_reason
+             if lead.dealer_ack_mail_id.state == "exception" else None)
+            for lead in leads])
 
     def _dealer_ack_set_channel(self, field, state, reason=None):
-        """Record what happened on one channel; late or repeated reports never take a
-        delivered text back to sent, nor a sent one back to queued.
+        """Record what happened on one channel of this lead (see ``_dealer_ack_record``)."""
+        self.ensure_one()
+        self._dealer_ack_record([(self, field, state, reason)])
+
+    @api.model
+    def _dealer_ack_record(self, verdicts):
+        """Record what happened on one channel of each lead, ``verdicts`` a list of
+        ``(lead, field, state, reason)``; late or repeated reports never take a delivered
+        text back to sent, nor a sent one back to queued.
 
         The SMS queue, the mail queue and Twilio's reports learn outcomes of one lead at the
-        same moment in different workers: the status is written in a short READ COMMITTED
-        side transaction, which waits for the row instead of failing the whole queue run
-        with a serialization error (after its texts or e-mails have left). What it records
-        happened at the provider, whatever becomes of the caller's transaction.
+        same moment in different workers: the statuses are written in one short READ
+        COMMITTED side transaction per call (a queue run records its whole batch at once),
+        which waits for the rows instead of failing the whole queue run with a serialization
+        error (after its texts or e-mails have left). What it records happened at the
+        provider, whatever becomes of the caller's transaction. Leads the side transaction
+        cannot see yet (created by the caller's transaction) or cannot lock in time (the
+        caller holds them) are recorded in the caller's transaction.
         """
-        self.ensure_one()
-        if not state:
-            return
         # the provider's answer reaches here twice in one queue run (its tracker, then the
         # driver): record each verdict once per transaction
         recorded = self.env.cr.precommit.data.setdefault(ACK_RECORDED_KEY, set())
-        if (self.id, field, state, reason) in recorded:
+        todo = []
+        for lead, field, state, reason in verdicts:
+            if not state or (lead.id, field, state, reason) in recorded:
+                continue
+            recorded.add((lead.id, field, state, reason))
+            todo.append((lead, field, state, lead._dealer_ack_note(field, state, reason)))
+        if not todo:
             return
-        recorded.add((self.id, field, state, reason))
-        note = False
-        if reason and state in ("failed", "maybe_sent"):
-            channel = self.env._("SMS") if field == "dealer_ack_sms_state" else self.env._(
-                "e-mail")
-            note = self.env._("%(channel)s: %(reason)s", channel=channel, reason=reason)
+        here = todo
         try:
             with read_committed_cursor(self.env) as (cr, inline):
-                lead = self if inline else self.with_env(self.env(cr=cr))
                 if not inline:
                     cr.execute("SET LOCAL lock_timeout = '1s'")
-                    cr.execute("SELECT id FROM crm_lead WHERE id = %s FOR NO KEY UPDATE",
-                               [self.id])
-                lead._dealer_ack_apply_channel(field, state, note)
+                    cr.execute("SELECT id FROM crm_lead WHERE id IN %s ORDER BY id "
+                               "FOR NO KEY UPDATE", [tuple({lead.id for lead, *_r in todo})])
+                    seen = {row[0] for row in cr.fetchall()}
+                    here = [item for item in todo if item[0].id not in seen]
+                    for lead, field, state, note in todo:
+                        if lead.id in seen:
+                            lead.with_env(lead.env(cr=cr))._dealer_ack_apply_channel(
+                                field, state, note)
         except errors.LockNotAvailable:
-            # the caller's own transaction holds the lead (it wrote it): record it there
-            self._dealer_ack_apply_channel(field, state, note)
-            return
-        if not inline:
-            self.invalidate_recordset(ACK_STATUS_FIELDS)
+            # the caller's own transaction holds a lead (it wrote it): record them there
+            here = todo
+        else:
+            if here is not todo:
+                self.browse({lead.id for lead, *_r in todo}).invalidate_recordset(
+                    ACK_STATUS_FIELDS)
+        for lead, field, state, note in here:
+            lead._dealer_ack_apply_channel(field, state, note)
+
+    def _dealer_ack_note(self, field, state, reason):
+        """The note a failed or maybe-sent channel writes on the lead."""
+        if not (reason and state in ("failed", "maybe_sent")):
+            return False
+        channel = self.env._("SMS") if field == "dealer_ack_sms_state" else self.env._("e-mail")
+        return self.env._("%(channel)s: %(reason)s", channel=channel, reason=reason)
 
     def _dealer_ack_apply_channel(self, field, state, note):
         current = self[field]
