@@ -1,6 +1,6 @@
 from datetime import UTC, timedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 # the fields a running clock's deadline and pre-warning are computed from
@@ -73,8 +73,18 @@ class DealerSlaPolicy(models.Model):
                     "time (%(shortest)s min).", prewarn=policy.prewarn_minutes,
                     shortest=shortest))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()  # _dealer_policy_id
+        return super().create(vals_list)
+
+    def unlink(self):
+        self.env.registry.clear_cache()  # _dealer_policy_id
+        return super().unlink()
+
     def write(self, vals):
         """New response times apply to the clocks already running, not only to new ones."""
+        self.env.registry.clear_cache()  # _dealer_policy_id
         result = super().write(vals)
         if PLANNING_FIELDS.intersection(vals):
             # sudo: clocks are system records, read-only even for the manager editing the policy
@@ -89,11 +99,20 @@ class DealerSlaPolicy(models.Model):
         policy (empty recordset when the team has none)."""
         if not lead.team_id:
             return self.browse()
-        policies = self.search([
-            ("team_id", "=", lead.team_id.id),
-            ("source_id", "in", [lead.dealer_source_id.id or False, False]),
+        # exists(): a team or source deleted removes its policies without clearing the cache
+        return self.browse(self._dealer_policy_id(
+            lead.team_id.id, lead.dealer_source_id.id)).exists()
+
+    @api.model
+    @tools.ormcache("team_id", "source_id")
+    def _dealer_policy_id(self, team_id, source_id):
+        """The id of the policy of a team and source (cached: every new lead asks, policies
+        rarely change; their writes clear the cache), False when none."""
+        # sudo: the same answer for every user (the key has no user)
+        policies = self.sudo().with_context(active_test=True).search([
+            ("team_id", "=", team_id), ("source_id", "in", [source_id or False, False]),
         ])
-        return (policies.filtered("source_id") or policies)[:1]
+        return (policies.filtered("source_id") or policies)[:1].id
 
     # ------------------------------------------------------------
     # Clock arithmetic (naive UTC in, naive UTC out)
