@@ -31,3 +31,4 @@ from . import dealer_sequence_enrollment
 from . import dealer_sequence_log
 from . import sms_twilio_number
 from . import sms_template
+from . import ir_cron
