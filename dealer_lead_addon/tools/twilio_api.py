@@ -134,7 +134,8 @@ class DealerSmsApiTwilio(SmsApiTwilio):
         then sent, and fails, the stock way, text by text)."""
         capture = _CapturingSession()
         try:
-            super()._sms_twilio_send_request(capture, to_number, body, uuid)
+            # stock preparation only (this class's override would send it)
+            SmsApiTwilio._sms_twilio_send_request(self, capture, to_number, body, uuid)
         except Exception:  # noqa: BLE001 - handled again when this text is sent alone
             return None
         return capture.call
