@@ -95,14 +95,19 @@ def run_burst(twilio, send):
     """``send(index, phone, email)`` creates one lead; 10 clients; return latencies, missing."""
     customers = [new_customer() for _i in range(BURST)]
     sent_at = {}
+    answers = []
 
     def one(args):
         index, (phone, email, _serial) = args
         sent_at[phone] = time.monotonic()
         send(index, phone, email)
+        answers.append(time.monotonic() - sent_at[phone])
 
+    started = time.monotonic()
     with ThreadPoolExecutor(CLIENTS) as pool:
         list(pool.map(one, enumerate(customers)))
+    print(line(f"  (all {BURST} answered in {time.monotonic() - started:.1f} s) HTTP answer",
+               answers), flush=True)
     return wait_first_requests(twilio, sent_at)
 
 

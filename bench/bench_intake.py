@@ -5,8 +5,9 @@
 Run with ``bench/odoo_bench.sh bench/bench_intake.py`` (throw-away database with the addon and
 ``base_automation``, see the ``bench-modules`` line). Env: BENCH_N (default 200),
 BENCH_LATENCY_N (default 20); BENCH_PROFILE=1 profiles the addon's ``message_process``
-transactions with cProfile (BENCH_PROFILE_OUT=file dumps the stats, BENCH_PROFILE_CALLEES=
-"name|name" picks whose callees are printed).
+transactions with cProfile, BENCH_PROFILE=drain its acknowledgement cron and queues
+(BENCH_PROFILE_OUT=file dumps the stats, BENCH_PROFILE_CALLEES="name|name" picks whose callees
+are printed).
 
 Three paths, same database, same run, taking turns (BENCH_CHUNK leads each, default 20), each
 e-mail committed on its own as the mail gateway does:
@@ -334,7 +335,10 @@ def main(env):
         count = min(CHUNK, N - start)
         for tag, stock in paths.items():
             set_automation(env, automation, stock == "automation")
-            if profile and not stock:
+            if profile == "drain" and not stock:
+                in_tx, after = feed(env, to, tag, count, stock, start=start)
+                figures = (in_tx, after, profiled(drain, env, stock))
+            elif profile and not stock:
                 in_tx, after = profiled(feed, env, to, tag, count, stock, start=start)
                 figures = (in_tx, after, drain(env, stock))
             else:

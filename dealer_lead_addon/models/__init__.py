@@ -41,3 +41,4 @@ from . import dealer_leaderboard
 from . import crm_lead_realtime
 from . import dealer_lead_relay
 from . import dealer_staff_command
+from . import ir_cron

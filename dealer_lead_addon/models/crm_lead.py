@@ -211,16 +211,37 @@ class CrmLead(models.Model):
         self._dealer_sla_start()
         self._dealer_consent_record_inquiry(channel)
         self._dealer_sequence_enroll()
-        self._dealer_acknowledge_after_commit()
+        self._dealer_acknowledge_in_intake()
+
+    def _dealer_acknowledge_in_intake(self):
+        """In an HTTP request (API, website form, lead typed in), queue the acknowledgement
+        and the salesperson's alert in the intake's own transaction: the HTTP workers render
+        them side by side, and the queues, woken by the texts and e-mails created, send them
+        as soon as the intake commits. Elsewhere (the mail gateway runs in a cron worker)
+        the acknowledgement cron renders them in the other cron worker, while the gateway
+        goes on with the next e-mail.
+
+        Nothing leaves in this transaction (only the queues talk to the provider): a
+        rolled-back intake takes its queued texts and e-mails with it, and the request never
+        waits on the provider. An acknowledgement that fails here stays pending for the
+        acknowledgement cron, which retries it after the commit.
+        """
+        for lead in self.filtered(lambda lead: request and lead.dealer_ack_state == "pending"):
+            try:
+                with self.env.cr.savepoint():
+                    lead._dealer_ack_send()
+                    lead._dealer_alert_salesperson()
+            except CONCURRENCY_ERRORS:
+                raise
+            except Exception:  # the inquiry is kept; the cron tries again
+                _logger.exception("Acknowledgement of lead %s failed at intake, left to the "
+                                  "acknowledgement cron", lead.id)
+        left = self.filtered(lambda lead: lead.dealer_ack_state == "pending")
+        left._dealer_acknowledge_after_commit()
 
     def _dealer_acknowledge_after_commit(self):
-        """Wake the acknowledgement cron, which runs as soon as this transaction commits.
-
-        Nothing is rendered nor sent in the intake transaction: the customer is never texted
-        about a lead that is then rolled back, the gateway's request stays short and never
-        waits on the provider. The cron takes every pending lead, so a pending
-        acknowledgement is never lost.
-        """
+        """Wake the acknowledgement cron, which runs as soon as this transaction commits. It
+        takes every pending lead, so a pending acknowledgement is never lost."""
         if self:
             # sudo: intake runs as a website visitor or the gateway user, who cannot read crons
             self.env.ref(ACK_CRON).sudo()._trigger()
@@ -229,8 +250,8 @@ class CrmLead(models.Model):
         for lead in self.filtered(lambda lead: lead.dealer_ack_state == "pending"):
             try:
                 with self.env.cr.savepoint():
-                    lead._dealer_alert_salesperson()
                     lead._dealer_ack_send()
+                    lead._dealer_alert_salesperson()
             except Exception:
                 _logger.exception("Acknowledgement of lead %s failed", lead.id)
                 lead.write({"dealer_ack_state": "failed", "dealer_ack_note": (
@@ -476,20 +497,22 @@ class CrmLead(models.Model):
         # sudo: the queue and the guard update the status whoever triggered them
         leads = self.sudo().search([("dealer_ack_sms_uuid", "in", texts.mapped("uuid"))])
         by_uuid = texts.grouped("uuid")
+        reasons = dict(texts._fields["failure_type"]._description_selection(self.env))
+        verdicts = []
         for lead in leads:
             sms = by_uuid[lead.dealer_ack_sms_uuid]
-            reason = sms.failure_type and dict(sms._fields["failure_type"]._description_selection(
-                self.env)).get(sms.failure_type)
-            lead._dealer_ack_set_channel("dealer_ack_sms_state", self._dealer_ack_text_state(sms),
-                                         reason if sms.state == "error" else None)
+            reason = sms.failure_type and reasons.get(sms.failure_type)
+            verdicts.append((lead, "dealer_ack_sms_state", self._dealer_ack_text_state(sms),
+                             reason if sms.state == "error" else None))
+        self._dealer_ack_record(verdicts)
 
     @api.model
     def _dealer_ack_sync_reported(self, uuids, state, reason=None):
         """A delivery report (Twilio status callback) about acknowledgement texts."""
         # sudo: status callbacks run as the public user
         leads = self.sudo().search([("dealer_ack_sms_uuid", "in", [u for u in uuids if u])])
-        for lead in leads:
-            lead._dealer_ack_set_channel("dealer_ack_sms_state", state, reason)
+        self._dealer_ack_record([(lead, "dealer_ack_sms_state", state, reason)
+                                 for lead in leads])
 
     @api.model
     def _dealer_ack_sync_mails(self, mails):
@@ -497,49 +520,74 @@ class CrmLead(models.Model):
         if not mails:
             return
         # sudo: the mail queue updates the status whoever queued the e-mail
-        for lead in self.sudo().search([("dealer_ack_mail_id", "in", mails.ids)]):
-            mail = lead.dealer_ack_mail_id
-            lead._dealer_ack_set_channel("dealer_ack_mail_state", self._dealer_ack_mail_state(
-                mail), mail.failure_reason if mail.state == "exception" else None)
+        leads = self.sudo().search([("dealer_ack_mail_id", "in", mails.ids)])
+        self._dealer_ack_record([
+            (lead, "dealer_ack_mail_state", self._dealer_ack_mail_state(lead.dealer_ack_mail_id),
+             lead.dealer_ack_mail_id.failure_reason
+             if lead.dealer_ack_mail_id.state == "exception" else None)
+            for lead in leads])
 
     def _dealer_ack_set_channel(self, field, state, reason=None):
-        """Record what happened on one channel; late or repeated reports never take a
-        delivered text back to sent, nor a sent one back to queued.
+        """Record what happened on one channel of this lead (see ``_dealer_ack_record``)."""
+        self.ensure_one()
+        self._dealer_ack_record([(self, field, state, reason)])
+
+    @api.model
+    def _dealer_ack_record(self, verdicts):
+        """Record what happened on one channel of each lead, ``verdicts`` a list of
+        ``(lead, field, state, reason)``; late or repeated reports never take a delivered
+        text back to sent, nor a sent one back to queued.
 
         The SMS queue, the mail queue and Twilio's reports learn outcomes of one lead at the
-        same moment in different workers: the status is written in a short READ COMMITTED
-        side transaction, which waits for the row instead of failing the whole queue run
-        with a serialization error (after its texts or e-mails have left). What it records
-        happened at the provider, whatever becomes of the caller's transaction.
+        same moment in different workers: the statuses are written in one short READ
+        COMMITTED side transaction per call (a queue run records its whole batch at once),
+        which waits for the rows instead of failing the whole queue run with a serialization
+        error (after its texts or e-mails have left). What it records happened at the
+        provider, whatever becomes of the caller's transaction. Leads the side transaction
+        cannot see yet (created by the caller's transaction) or cannot lock in time (the
+        caller holds them) are recorded in the caller's transaction.
         """
-        self.ensure_one()
-        if not state:
-            return
         # the provider's answer reaches here twice in one queue run (its tracker, then the
         # driver): record each verdict once per transaction
         recorded = self.env.cr.precommit.data.setdefault(ACK_RECORDED_KEY, set())
-        if (self.id, field, state, reason) in recorded:
+        todo = []
+        for lead, field, state, reason in verdicts:
+            if not state or (lead.id, field, state, reason) in recorded:
+                continue
+            recorded.add((lead.id, field, state, reason))
+            todo.append((lead, field, state, lead._dealer_ack_note(field, state, reason)))
+        if not todo:
             return
-        recorded.add((self.id, field, state, reason))
-        note = False
-        if reason and state in ("failed", "maybe_sent"):
-            staff = self._dealer_staff_env()
-            channel = staff._("SMS") if field == "dealer_ack_sms_state" else staff._("e-mail")
-            note = staff._("%(channel)s: %(reason)s", channel=channel, reason=reason)
+        here = todo
         try:
             with read_committed_cursor(self.env) as (cr, inline):
-                lead = self if inline else self.with_env(self.env(cr=cr))
                 if not inline:
                     cr.execute("SET LOCAL lock_timeout = '1s'")
-                    cr.execute("SELECT id FROM crm_lead WHERE id = %s FOR NO KEY UPDATE",
-                               [self.id])
-                lead._dealer_ack_apply_channel(field, state, note)
+                    cr.execute("SELECT id FROM crm_lead WHERE id IN %s ORDER BY id "
+                               "FOR NO KEY UPDATE", [tuple({lead.id for lead, *_r in todo})])
+                    seen = {row[0] for row in cr.fetchall()}
+                    here = [item for item in todo if item[0].id not in seen]
+                    for lead, field, state, note in todo:
+                        if lead.id in seen:
+                            lead.with_env(lead.env(cr=cr))._dealer_ack_apply_channel(
+                                field, state, note)
         except errors.LockNotAvailable:
-            # the caller's own transaction holds the lead (it wrote it): record it there
-            self._dealer_ack_apply_channel(field, state, note)
-            return
-        if not inline:
-            self.invalidate_recordset(ACK_STATUS_FIELDS)
+            # the caller's own transaction holds a lead (it wrote it): record them there
+            here = todo
+        else:
+            if here is not todo:
+                self.browse({lead.id for lead, *_r in todo}).invalidate_recordset(
+                    ACK_STATUS_FIELDS)
+        for lead, field, state, note in here:
+            lead._dealer_ack_apply_channel(field, state, note)
+
+    def _dealer_ack_note(self, field, state, reason):
+        """The note a failed or maybe-sent channel writes on the lead."""
+        if not (reason and state in ("failed", "maybe_sent")):
+            return False
+        staff = self._dealer_staff_env()
+        channel = staff._("SMS") if field == "dealer_ack_sms_state" else staff._("e-mail")
+        return staff._("%(channel)s: %(reason)s", channel=channel, reason=reason)
 
     def _dealer_ack_apply_channel(self, field, state, note):
         current = self[field]

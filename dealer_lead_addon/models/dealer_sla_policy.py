@@ -1,7 +1,7 @@
 import logging
 from datetime import UTC, timedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import RedirectWarning, ValidationError
 
 # the fields a running clock's deadline and pre-warning are computed from
@@ -74,6 +74,15 @@ class DealerSlaPolicy(models.Model):
                     "time (%(shortest)s min).", prewarn=policy.prewarn_minutes,
                     shortest=shortest))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()  # _dealer_policy_id
+        return super().create(vals_list)
+
+    def unlink(self):
+        self.env.registry.clear_cache()  # _dealer_policy_id
+        return super().unlink()
+
     def write(self, vals):
         """New targets re-plan the clocks already running only once the manager said so:
         without ``dealer_sla_replan`` in the context (True: re-plan, False: running clocks
@@ -83,6 +92,7 @@ class DealerSlaPolicy(models.Model):
         if replan is None and self._dealer_changed_targets(vals) and (
                 self._dealer_clocks_to_replan()):
             self._dealer_ask_before_replan(vals)
+        self.env.registry.clear_cache()  # _dealer_policy_id
         result = super().write(vals)
         if replan is not False and PLANNING_FIELDS.intersection(vals):
             self._dealer_clocks_to_replan()._dealer_replan()
@@ -127,11 +137,20 @@ class DealerSlaPolicy(models.Model):
         policy (empty recordset when the team has none)."""
         if not lead.team_id:
             return self.browse()
-        policies = self.search([
-            ("team_id", "=", lead.team_id.id),
-            ("source_id", "in", [lead.dealer_source_id.id or False, False]),
+        # exists(): a team or source deleted removes its policies without clearing the cache
+        return self.browse(self._dealer_policy_id(
+            lead.team_id.id, lead.dealer_source_id.id)).exists()
+
+    @api.model
+    @tools.ormcache("team_id", "source_id")
+    def _dealer_policy_id(self, team_id, source_id):
+        """The id of the policy of a team and source (cached: every new lead asks, policies
+        rarely change; their writes clear the cache), False when none."""
+        # sudo: the same answer for every user (the key has no user)
+        policies = self.sudo().with_context(active_test=True).search([
+            ("team_id", "=", team_id), ("source_id", "in", [source_id or False, False]),
         ])
-        return (policies.filtered("source_id") or policies)[:1]
+        return (policies.filtered("source_id") or policies)[:1].id
 
     # ------------------------------------------------------------
     # Clock arithmetic (naive UTC in, naive UTC out)

@@ -51,6 +51,15 @@ class TestIntakeHttp(HttpCase):
         self.assertEqual((lead.phone, lead.lang_id.code), ("+16475550100", "en_US"))
         self.assertEqual(lead.dealer_vehicle_summary, "2026 Mazda CX-5")
 
+    def test_acknowledgement_is_queued_by_the_intake_request(self):
+        status, payload = self._post(fixture("adf_standard.xml").encode())
+        self.assertEqual(status, 201, payload)
+        lead = self.env["crm.lead"].browse(payload["lead_id"])
+        # no cron ran: the request itself queued the text, which waits for the SMS queue
+        self.assertEqual((lead.dealer_ack_state, lead.dealer_ack_sms_state), ("queued", "queued"))
+        text = self.env["sms.sms"].sudo().search([("uuid", "=", lead.dealer_ack_sms_uuid)])
+        self.assertEqual((text.state, text.dealer_purpose), ("outgoing", "ack"))
+
     def test_same_customer_new_inquiry_is_attached_200(self):
         status, first = self._post(fixture("adf_standard.xml").encode())
         self.assertEqual(status, 201)

@@ -65,6 +65,22 @@ class TestSendQueue(DealerSendQueueCommon):
         self.assertEqual(first.state, "pending")
         self.assertEqual(sorted(self.accepted), sorted([CUSTOMER, OTHER]))
 
+    def test_a_batch_handed_over_at_once_keeps_one_verdict_per_text(self):
+        answers = {CUSTOMER: "ok", OTHER: "read_timeout", "+15145550178": "500",
+                   "+15145550179": "refused"}
+        for number, answer in answers.items():
+            self.twilio_script[number] = [answer]
+        texts = {number: self._queue_text(number) for number in answers}
+        self._run_sms_queue(T0)
+        self.assertEqual(len(self.twilio_requests), 4, "the whole batch left in one run")
+        self.assertEqual(texts[CUSTOMER].state, "pending")
+        self.assertEqual((texts[OTHER].state, texts[OTHER].failure_type),
+                         ("error", "dealer_uncertain"))
+        for number in ("+15145550178", "+15145550179"):
+            self.assertEqual((texts[number].state, texts[number].dealer_next_attempt_at),
+                             ("outgoing", minutes(1)), number)
+        self.assertFalse(any(text.dealer_send_started_at for text in texts.values()))
+
     def test_connection_refused_and_connect_timeout_are_retried(self):
         self.twilio_script[CUSTOMER] = ["refused", "connect_timeout"]
         sms = self._queue_text(CUSTOMER)

@@ -13,6 +13,8 @@ connection. Here every answer is reduced to a JSON verdict for its own text:
 
 import json
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import requests
 from urllib3.exceptions import NameResolutionError, NewConnectionError
@@ -27,6 +29,9 @@ TWILIO_UNSUBSCRIBED_STATE = "twilio_unsubscribed"
 TWILIO_TOO_MANY_REQUESTS = 20429
 RETRY_STATE = "dealer_retry"
 UNCERTAIN_STATE = "dealer_uncertain"
+# texts of one batch handed to Twilio at the same time (its API takes far more concurrent
+# requests; each text is one HTTP exchange, mostly waiting on the network)
+CONCURRENT_REQUESTS = 6
 
 
 class _RecordingSession:
@@ -45,6 +50,34 @@ class _RecordingSession:
         except requests.exceptions.RequestException as error:
             self.error = error
             raise
+
+
+class _CapturingSession:
+    """A ``requests.Session`` stand-in that only records what stock code would post: the
+    request is prepared with the ORM in the cursor's thread, and sent by another thread."""
+
+    def __init__(self):
+        self.call = None
+
+    def post(self, *args, **kwargs):
+        self.call = (args, kwargs)
+
+
+def _post_and_verdict(post, call):
+    """Send one prepared request; its answer, or the verdict standing for a failed exchange.
+    Runs in a sending thread: HTTP only, no ORM."""
+    args, kwargs = call
+    try:
+        response = post(*args, **kwargs)
+    except requests.exceptions.RequestException as error:
+        _logger.warning("Twilio SMS API error: %s", error)
+        if _never_reached_provider(error):
+            return _verdict_response(599, RETRY_STATE, str(error))
+        return _verdict_response(599, UNCERTAIN_STATE, str(error) or type(error).__name__)
+    except Exception as error:  # noqa: BLE001 - one text's failure must not fail the batch
+        _logger.warning("Twilio SMS: could not be handed to Twilio: %s", error)
+        return _verdict_response(599, UNCERTAIN_STATE, str(error) or type(error).__name__)
+    return DealerSmsApiTwilio._dealer_checked_response(response)
 
 
 def _verdict_response(status_code, state, message):
@@ -74,8 +107,64 @@ class DealerSmsApiTwilio(SmsApiTwilio):
         UNCERTAIN_STATE: "dealer_uncertain",
     }
 
+    _dealer_answers = None
+
+    def _send_sms_batch(self, messages, delivery_reports_url=False):
+        """Stock sending, with the texts of the batch handed to Twilio several at a time.
+
+        The requests are prepared in this thread (company, sender number, callback: ORM),
+        sent by a few threads doing HTTP only, and their answers read by stock code here,
+        in this thread, text by text: each text keeps its own verdict.
+        """
+        calls = {}
+        for message in messages:
+            for number_info in message.get("numbers") or []:
+                calls[number_info["uuid"]] = self._dealer_prepare_request(
+                    number_info["number"], message.get("content") or "", number_info["uuid"])
+        to_post = {uuid: call for uuid, call in calls.items() if call is not None}
+        if len(to_post) > 1:
+            self._dealer_answers = self._dealer_post_all(to_post)
+        try:
+            return super()._send_sms_batch(messages, delivery_reports_url=delivery_reports_url)
+        finally:
+            self._dealer_answers = None
+
+    def _dealer_prepare_request(self, to_number, body, uuid):
+        """What stock code would post for one text, or None if preparing it failed (it is
+        then sent, and fails, the stock way, text by text)."""
+        capture = _CapturingSession()
+        try:
+            # stock preparation only (this class's override would send it)
+            SmsApiTwilio._sms_twilio_send_request(self, capture, to_number, body, uuid)
+        except Exception:  # noqa: BLE001 - handled again when this text is sent alone
+            return None
+        return capture.call
+
+    @staticmethod
+    def _dealer_post_all(calls):
+        """{uuid: answer} of the prepared requests, ``CONCURRENT_REQUESTS`` at a time, one
+        ``requests.Session`` per sending thread (a session is not shared across threads)."""
+        local = threading.local()
+        sessions = []
+
+        def post(call):
+            if not hasattr(local, "session"):
+                local.session = requests.Session()
+                sessions.append(local.session)
+            return _post_and_verdict(local.session.post, call)
+
+        try:
+            with ThreadPoolExecutor(min(CONCURRENT_REQUESTS, len(calls)),
+                                    thread_name_prefix="dealer-twilio") as pool:
+                return dict(zip(calls, pool.map(post, calls.values()), strict=True))
+        finally:
+            for session in sessions:
+                session.close()
+
     def _sms_twilio_send_request(self, session, to_number, body, uuid):
         """One text, one JSON verdict: never raises, never returns a non-JSON answer."""
+        if self._dealer_answers and uuid in self._dealer_answers:
+            return self._dealer_answers[uuid]
         recorder = _RecordingSession(session)
         try:
             response = super()._sms_twilio_send_request(recorder, to_number, body, uuid)
