@@ -31,3 +31,9 @@ from . import dealer_sequence_enrollment
 from . import dealer_sequence_log
 from . import sms_twilio_number
 from . import sms_template
+from . import dealer_service_team
+from . import dealer_service_vehicle
+from . import dealer_service_visit
+from . import dealer_service_text
+from . import dealer_service_inbound
+from . import dealer_sms_inbound_service

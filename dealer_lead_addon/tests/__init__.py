@@ -36,3 +36,7 @@ from . import test_send_queue
 from . import test_ack_status
 from . import test_ack_status_sla
 from . import test_staff_alert
+from . import test_service_visit
+from . import test_service_texts
+from . import test_service_replies
+from . import test_service_api

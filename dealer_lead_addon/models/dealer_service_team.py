@@ -1,0 +1,53 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+DEFAULT_REMINDER_HOURS = "24,2"
+
+
+class DealerServiceTeam(models.Model):
+    """A service department: its advisors, its manager, and when its appointment texts go."""
+
+    _name = "dealer.service.team"
+    _description = "Service Team"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True)
+    user_id = fields.Many2one(
+        "res.users", string="Service Manager", domain=[("share", "=", False)],
+        help="Alerted when a visit has no advisor.")
+    member_ids = fields.Many2many(
+        "res.users", string="Service Advisors", domain=[("share", "=", False)])
+    send_confirmation = fields.Boolean(
+        string="Confirm Bookings by Text", default=True,
+        help="Text the customer when an appointment is booked.")
+    reminder_hours = fields.Char(
+        string="Reminders (hours before)", default=DEFAULT_REMINDER_HOURS,
+        help="Comma-separated hours before the appointment when the customer is reminded, "
+             "e.g. '24,2'. Empty: no reminders.")
+    send_status_texts = fields.Boolean(
+        string="Text Status Changes", default=True,
+        help="Text the customer at each status of the visit that has a text template "
+             "(check-in, waiting for approval, parts on order, ready...).")
+
+    @api.constrains("reminder_hours")
+    def _check_reminder_hours(self):
+        for team in self:
+            try:
+                team._dealer_reminder_offsets()
+            except ValueError as error:
+                raise ValidationError(self.env._(
+                    "Reminders must be hours before the appointment separated by commas, "
+                    "e.g. 24,2.")) from error
+
+    def _dealer_reminder_offsets(self):
+        """The reminder offsets in hours, largest first (no team: 24 h and 2 h)."""
+        text = self.reminder_hours if self else DEFAULT_REMINDER_HOURS
+        offsets = {float(part) for part in (text or "").replace(";", ",").split(",")
+                   if part.strip()}
+        if any(offset <= 0 or offset > 24 * 14 for offset in offsets):
+            raise ValueError(text)
+        return sorted(offsets, reverse=True)
