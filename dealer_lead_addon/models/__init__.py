@@ -37,3 +37,5 @@ from . import dealer_service_visit
 from . import dealer_service_text
 from . import dealer_service_inbound
 from . import dealer_sms_inbound_service
+from . import sms_sms_service
+from . import dealer_service_show_report

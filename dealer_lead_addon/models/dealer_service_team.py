@@ -33,6 +33,11 @@ class DealerServiceTeam(models.Model):
         help="Text the customer at each status of the visit that has a text template "
              "(check-in, waiting for approval, parts on order, ready...).")
 
+    response_minutes = fields.Integer(
+        string="Answer Customers Within (min)", default=10,
+        help="A customer's text about a visit must be answered by text within this time; the "
+             "advisor and the service manager are alerted when it is not. 0: no deadline.")
+
     @api.constrains("reminder_hours")
     def _check_reminder_hours(self):
         for team in self:

@@ -75,6 +75,15 @@ class DealerServiceVisit(models.Model):
     source_id = fields.Many2one("dealer.lead.source", string="DMS", readonly=True, copy=False)
     dms_id = fields.Char(string="DMS Id", readonly=True, copy=False,
                          help="The id of this appointment in the dealer management system.")
+    reply_waiting_since = fields.Datetime(
+        string="Customer Waiting Since", readonly=True, copy=False,
+        help="The customer texted and nobody has answered by text yet.")
+    reply_due_at = fields.Datetime(string="Answer Due", readonly=True, copy=False,
+                                   index="btree_not_null")
+    reply_late = fields.Boolean(string="Answer Late", readonly=True, copy=False)
+    response_minutes = fields.Float(
+        string="Last Response Time (min)", readonly=True, copy=False, digits=(16, 1),
+        aggregator="avg", help="How long the customer's last text waited for an answer.")
     text_ids = fields.One2many("dealer.service.text", "visit_id", string="Texts Sent",
                                readonly=True)
 
@@ -411,8 +420,70 @@ class DealerServiceVisit(models.Model):
                 "%(name)s asks for another time than %(when)s: call or text them a new "
                 "time.", name=self.partner_id.name, when=self._dealer_appointment_display()),
                 activity=_lt("Reschedule the appointment"))
+            self._dealer_start_response_clock(inbound.received_at)
         else:
             self._dealer_plan_callback(inbound, advisor)
+            self._dealer_start_response_clock(inbound.received_at)
+
+    # ------------------------------------------------------------
+    # Response time
+    # ------------------------------------------------------------
+
+    def _dealer_start_response_clock(self, since):
+        """A customer text that only a person can answer: it is due within the team's
+        minutes (the oldest unanswered text counts)."""
+        minutes = self.team_id.response_minutes if self.team_id else 10
+        if self.reply_waiting_since or not minutes:
+            return
+        since = since or fields.Datetime.now()
+        due = since + timedelta(minutes=minutes)
+        self.write({"reply_waiting_since": since, "reply_due_at": due, "reply_late": False})
+        # sudo: the webhook user wakes the deadline check
+        self.env.ref("dealer_lead_addon.ir_cron_dealer_service_response").sudo()._trigger(
+            at=due)
+
+    def _dealer_answered(self, when):
+        """A person texted the customer: the clock stops."""
+        for visit in self.filtered("reply_waiting_since"):
+            visit.write({
+                "response_minutes": round(max(
+                    (when - visit.reply_waiting_since).total_seconds(), 0) / 60, 1),
+                "reply_waiting_since": False, "reply_due_at": False,
+            })
+
+    @api.model
+    def _dealer_sla_on_texts_left(self, texts):
+        """Texts accepted by the provider: one written by a person answers its visit."""
+        Lead = self.env["crm.lead"]
+        for sms in texts:
+            message = sms.mail_message_id
+            if message.model != self._name or not message.res_id:
+                continue
+            if Lead._dealer_sla_human_author(message):
+                # sudo: the queue stops the clock whoever's text it sent
+                self.sudo().browse(message.res_id).exists()._dealer_answered(
+                    fields.Datetime.now())
+
+    @api.model
+    def _cron_dealer_service_response(self):
+        """Alert the advisor and the service manager, once, for each customer text left
+        unanswered past its deadline."""
+        late = self.search([("reply_due_at", "<=", fields.Datetime.now()),
+                            ("reply_late", "=", False)])
+        for visit in late:
+            visit.reply_late = True
+            users = visit._dealer_advisor() | visit.team_id.user_id
+            self.env["dealer.staff.alert"]._alert(visit, users, _lt(
+                "%(name)s has been waiting for an answer about %(visit)s since %(since)s.",
+                name=visit.partner_id.name, visit=visit.display_name,
+                since=visit._dealer_local_time(visit.reply_waiting_since)),
+                activity=_lt("Answer the customer"))
+            self.env["ir.cron"]._commit_progress(1)
+
+    def _dealer_local_time(self, when):
+        tz = self.company_id.partner_id.tz or "America/Toronto"
+        local = fields.Datetime.context_timestamp(self.with_context(tz=tz), when)
+        return format_time_fr(local.hour, local.minute)
 
     def _dealer_advisor(self):
         return self.user_id or self.team_id.user_id

@@ -40,3 +40,4 @@ from . import test_service_visit
 from . import test_service_texts
 from . import test_service_replies
 from . import test_service_api
+from . import test_service_sla

@@ -42,8 +42,8 @@ class TestServiceVisit(DealerServiceCommon):
         self.assertTrue(visit.closed_at)
 
     def test_every_status_is_a_kanban_column(self):
-        groups = self.env["dealer.service.visit"].with_context(read_group_expand=True).web_read_group(
-            [], ["status"], ["__count"])["groups"]
+        Visit = self.env["dealer.service.visit"].with_context(read_group_expand=True)
+        groups = Visit.web_read_group([], ["status"], ["__count"])["groups"]
         self.assertEqual([group["status"] for group in groups], [
             "booked", "confirmed", "checked_in", "waiting_approval", "parts_on_order",
             "ready", "picked_up", "cancelled", "no_show"])
