@@ -47,5 +47,6 @@
     ],
     "demo": [
         "demo/dealer_demo.xml",
+        "demo/dealer_service_demo.xml",
     ],
 }
