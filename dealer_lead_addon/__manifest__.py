@@ -42,6 +42,7 @@
         "wizards/dealer_consent_record_views.xml",
         "views/dealer_texting_views.xml",
         "views/sms_template_views.xml",
+        "security/dealer_service_security.xml",
         "views/dealer_service_views.xml",
         "data/dealer_service_data.xml",
     ],

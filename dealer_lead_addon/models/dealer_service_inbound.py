@@ -74,6 +74,7 @@ class DealerServiceInbound(models.Model):
         try:
             push = self._dealer_parse(self.raw_payload)
         except DmsError as error:
+            self.dms_id = self._dealer_id_of(self.raw_payload)
             self._dealer_inbox_quarantine(error.code, error.reason)
             return
         self.dms_id = push["id"]
@@ -110,6 +111,16 @@ class DealerServiceInbound(models.Model):
     # ------------------------------------------------------------
     # Parsing
     # ------------------------------------------------------------
+
+    @api.model
+    def _dealer_id_of(self, raw):
+        """The DMS id of a push that cannot be used, to find it in the quarantine."""
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            return False
+        dms_id = data.get("id") if isinstance(data, dict) else None
+        return str(dms_id)[:64] if isinstance(dms_id, (str, int)) and dms_id != "" else False
 
     @api.model
     def _dealer_parse(self, raw):

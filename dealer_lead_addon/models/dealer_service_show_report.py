@@ -22,7 +22,7 @@ class DealerServiceShowReport(models.Model):
     appointment_at = fields.Datetime(string="Appointment", readonly=True)
     reminder_timing = fields.Char(
         string="Reminders", readonly=True,
-        help="The reminders the customer got, e.g. '24h+2h'; 'none' without any.")
+        help="The reminders the customer got, e.g. '24h+2h'; '-' without any.")
     confirmed = fields.Boolean(string="Confirmed by the Customer", readonly=True)
     nbr = fields.Integer(string="# Appointments", readonly=True, aggregator="sum")
     show_count = fields.Integer(string="# Shows", readonly=True, aggregator="sum")
@@ -44,7 +44,7 @@ class DealerServiceShowReport(models.Model):
                    v.team_id,
                    v.user_id,
                    v.appointment_at,
-                   COALESCE(v.reminder_timing, 'none') AS reminder_timing,
+                   COALESCE(v.reminder_timing, '-') AS reminder_timing,
                    v.confirmed_at IS NOT NULL AS confirmed,
                    1 AS nbr,
                    CASE WHEN v.status = 'no_show' THEN 0 ELSE 1 END AS show_count,

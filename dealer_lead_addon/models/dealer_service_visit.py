@@ -153,9 +153,11 @@ class DealerServiceVisit(models.Model):
     def _dealer_sync_event(self):
         """The appointment is a ``calendar.event`` of the advisor, with the customer."""
         for visit in self.filtered("appointment_at"):
+            # the event is the advisor's: named in their language
+            env = visit.with_context(lang=visit.user_id.lang or self.env.lang).env
             values = {
-                "name": visit.env._("Service: %(name)s", name=visit.vehicle_id.display_name
-                                    or visit.partner_id.name),
+                "name": env._("Service: %(name)s", name=visit.vehicle_id.display_name
+                              or visit.partner_id.name),
                 "start": visit.appointment_at,
                 "stop": visit.appointment_at + timedelta(minutes=APPOINTMENT_MINUTES),
                 "user_id": visit.user_id.id,

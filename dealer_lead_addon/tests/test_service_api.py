@@ -127,6 +127,11 @@ class TestServiceApi(HttpCase):
     def test_unknown_status_is_422(self):
         self._assert_refused({**PUSH, "status": "done"}, "unknown_status")
 
+    def test_a_quarantined_push_keeps_its_dms_id(self):
+        _status, answer = self._post({**PUSH, "status": "done"})
+        push = self.env["dealer.service.inbound"].browse(answer["push_id"])
+        self.assertEqual((push.dms_id, push.state), ("APPT-7781", "quarantined"))
+
     def test_date_without_offset_is_422(self):
         self._assert_refused({**PUSH, "appointment_at": "2026-12-03 09:30"}, "invalid_datetime")
 
