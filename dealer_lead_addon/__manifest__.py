@@ -15,6 +15,7 @@
         "utm",
         "resource",
         "calendar",
+        "survey",
     ],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
@@ -44,6 +45,7 @@
         "views/sms_template_views.xml",
         "security/dealer_service_security.xml",
         "views/dealer_service_views.xml",
+        "data/dealer_service_survey_data.xml",
         "data/dealer_service_data.xml",
     ],
     "demo": [

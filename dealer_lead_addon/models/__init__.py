@@ -39,3 +39,4 @@ from . import dealer_service_inbound
 from . import dealer_sms_inbound_service
 from . import sms_sms_service
 from . import dealer_service_show_report
+from . import survey_user_input

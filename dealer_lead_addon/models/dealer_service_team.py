@@ -38,6 +38,13 @@ class DealerServiceTeam(models.Model):
         help="A customer's text about a visit must be answered by text within this time; the "
              "advisor and the service manager are alerted when it is not. 0: no deadline.")
 
+    survey_id = fields.Many2one(
+        "survey.survey", string="Satisfaction Survey",
+        default=lambda self: self.env.ref("dealer_lead_addon.survey_service_satisfaction",
+                                          raise_if_not_found=False),
+        help="Sent to every customer at pick-up (the same survey for all: no review gating). "
+             "A score of 6 or less, or an unhappy comment, alerts the service manager.")
+
     @api.constrains("reminder_hours")
     def _check_reminder_hours(self):
         for team in self:

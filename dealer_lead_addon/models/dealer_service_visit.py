@@ -84,6 +84,12 @@ class DealerServiceVisit(models.Model):
     response_minutes = fields.Float(
         string="Last Response Time (min)", readonly=True, copy=False, digits=(16, 1),
         aggregator="avg", help="How long the customer's last text waited for an answer.")
+    survey_input_id = fields.Many2one("survey.user_input", string="Satisfaction Survey",
+                                      readonly=True, copy=False)
+    survey_score = fields.Integer(related="survey_input_id.dealer_score",
+                                  string="Satisfaction (0-10)")
+    survey_detractor = fields.Boolean(related="survey_input_id.dealer_detractor",
+                                      string="Unhappy Customer")
     text_ids = fields.One2many("dealer.service.text", "visit_id", string="Texts Sent",
                                readonly=True)
 
@@ -194,6 +200,8 @@ class DealerServiceVisit(models.Model):
             if self.status == "cancelled" and self.event_id:
                 # sudo: the advisor's appointment goes with the visit
                 self.event_id.sudo().with_context(no_mail_to_attendees=True).active = False
+        if self.status == "picked_up":
+            self._dealer_invite_to_survey()
         if self.status == "checked_in":
             self._dealer_send_welcome()
         elif self.status in TEXTED_STATUSES and (
@@ -225,6 +233,26 @@ class DealerServiceVisit(models.Model):
     # ------------------------------------------------------------
     # Texts
     # ------------------------------------------------------------
+
+    def _dealer_invite_to_survey(self):
+        """The team's satisfaction survey, the same for every customer (no gating): its link
+        rides in the pick-up text."""
+        survey = self.team_id.survey_id if self.team_id else self.env.ref(
+            "dealer_lead_addon.survey_service_satisfaction", raise_if_not_found=False)
+        if not survey or self.survey_input_id or not survey.active:
+            return
+        # sudo: advisors and the DMS invite the customer; survey answers are the survey
+        # manager's records
+        lang = self.env["res.lang"]._lang_get(self.partner_id.lang or "fr_CA")
+        self.survey_input_id = survey.sudo()._create_answer(
+            partner=self.partner_id, check_attempts=False,
+            dealer_service_visit_id=self.id, lang_id=lang.id)
+
+    def _dealer_survey_url(self):
+        """The customer's personal link to the survey (shown in the answer's language)."""
+        self.ensure_one()
+        answer = self.survey_input_id.sudo()
+        return f"{answer.get_base_url()}{answer.get_start_url()}" if answer else ""
 
     def _dealer_customer_number(self):
         partner = self.partner_id
@@ -463,8 +491,9 @@ class DealerServiceVisit(models.Model):
                 continue
             if Lead._dealer_sla_human_author(message):
                 # sudo: the queue stops the clock whoever's text it sent
-                self.sudo().browse(message.res_id).exists()._dealer_answered(
-                    fields.Datetime.now())
+                visit = self.sudo().browse(message.res_id).exists()
+                visit._dealer_answered(fields.Datetime.now())
+                self.env["survey.user_input"]._dealer_on_contact(visit, fields.Datetime.now())
 
     @api.model
     def _cron_dealer_service_response(self):

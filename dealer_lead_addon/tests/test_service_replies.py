@@ -123,7 +123,7 @@ class TestServiceReplies(DealerServiceCommon):
         self.advisor.lang = "fr_CA"
         activity = self._callback("Appelez-moi à 15 h svp")
         self.assertEqual((activity.user_id, activity.date_deadline), (self.advisor, TODAY))
-        self.assertEqual(activity.summary, "Call back at 15 h")
+        self.assertEqual(activity.summary, "Rappeler à 15 h")  # in the advisor's French
 
     def test_call_me_back_at_3pm_is_a_call_at_3_pm(self):
         activity = self._callback("call me back at 3pm", ENGLISH_CUSTOMER, self.john)
