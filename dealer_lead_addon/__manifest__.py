@@ -16,6 +16,7 @@
         "resource",
         "calendar",
         "survey",
+        "payment",
     ],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [

@@ -1,7 +1,7 @@
 import json
 import logging
 
-from odoo import http
+from odoo import fields, http
 from odoo.http import request
 
 from ..tools.concurrency import CONCURRENCY_ERRORS
@@ -77,3 +77,26 @@ class DealerServiceApiController(http.Controller):
         return request.make_response(
             json.dumps(payload), status=http_status,
             headers=[("Content-Type", "application/json; charset=utf-8")])
+
+
+class DealerServicePayController(http.Controller):
+    """``GET /dealer_lead/service/pay/<token>``: the customer's payment link of a visit. Valid
+    3 days and until paid; then Odoo's payment page for the visit's amount and reference."""
+
+    @http.route("/dealer_lead/service/pay/<string:token>", type="http", auth="public",
+                methods=["GET"], save_session=False)
+    def pay(self, token, **_kwargs):
+        Visit = request.env["dealer.service.visit"]
+        visit = Visit._dealer_visit_for_payment_token(token)
+        if not visit:
+            return self._page(404, "This payment link is not valid (or it was paid already).",
+                              "Ce lien de paiement n'est pas valide (ou il a déjà été payé).")
+        if visit.payment_link_expires_at <= fields.Datetime.now():
+            return self._page(410, "This payment link expired: ask us for a new one.",
+                              "Ce lien de paiement est expiré : demandez-nous-en un nouveau.")
+        return request.redirect(visit._dealer_payment_redirect(), local=True)
+
+    def _page(self, status, english, french):
+        body = f"<html><body><p>{french}</p><p>{english}</p></body></html>"
+        return request.make_response(body, status=status,
+                                     headers=[("Content-Type", "text/html; charset=utf-8")])

@@ -40,3 +40,6 @@ from . import dealer_sms_inbound_service
 from . import sms_sms_service
 from . import dealer_service_show_report
 from . import survey_user_input
+from . import dealer_service_payment
+from . import payment_transaction
+from . import mail_notification_service

@@ -38,6 +38,9 @@ class DealerServiceTeam(models.Model):
         help="A customer's text about a visit must be answered by text within this time; the "
              "advisor and the service manager are alerted when it is not. 0: no deadline.")
 
+    payment_link_at_ready = fields.Boolean(
+        string="Payment Link When Ready",
+        help="When a visit with an amount due becomes ready, text the customer a link to pay.")
     survey_id = fields.Many2one(
         "survey.survey", string="Satisfaction Survey",
         default=lambda self: self.env.ref("dealer_lead_addon.survey_service_satisfaction",

@@ -12,6 +12,7 @@ KINDS = [
     ("picked_up", "Picked Up"),
     ("cancelled", "Cancelled"),
     ("no_show", "No-show"),
+    ("payment_link", "Payment Link"),
 ]
 
 

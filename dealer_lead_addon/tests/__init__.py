@@ -42,3 +42,4 @@ from . import test_service_replies
 from . import test_service_api
 from . import test_service_sla
 from . import test_service_survey
+from . import test_service_payment
