@@ -15,6 +15,8 @@
         "utm",
         "resource",
         "calendar",
+        "survey",
+        "payment",
     ],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
@@ -49,6 +51,10 @@
         "wizards/dealer_sla_policy_replan_views.xml",
         "views/dealer_lead_board_views.xml",
         "views/crm_lead_views_dealer.xml",
+        "security/dealer_service_security.xml",
+        "views/dealer_service_views.xml",
+        "data/dealer_service_survey_data.xml",
+        "data/dealer_service_data.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -66,5 +72,6 @@
     },
     "demo": [
         "demo/dealer_demo.xml",
+        "demo/dealer_service_demo.xml",
     ],
 }

@@ -2,3 +2,4 @@ from . import intake
 from . import sms
 from . import unsubscribe
 from . import video
+from . import service_api

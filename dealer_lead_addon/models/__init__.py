@@ -42,3 +42,15 @@ from . import crm_lead_realtime
 from . import dealer_lead_relay
 from . import dealer_staff_command
 from . import ir_cron
+from . import dealer_service_team
+from . import dealer_service_vehicle
+from . import dealer_service_visit
+from . import dealer_service_text
+from . import dealer_service_inbound
+from . import dealer_sms_inbound_service
+from . import sms_sms_service
+from . import dealer_service_show_report
+from . import survey_user_input
+from . import dealer_service_payment
+from . import payment_transaction
+from . import mail_notification_service

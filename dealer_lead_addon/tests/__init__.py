@@ -50,3 +50,10 @@ from . import test_board_browser
 from . import test_realtime_bus
 from . import test_staff_commands
 from . import test_realtime_js
+from . import test_service_visit
+from . import test_service_texts
+from . import test_service_replies
+from . import test_service_api
+from . import test_service_sla
+from . import test_service_survey
+from . import test_service_payment
