@@ -137,6 +137,17 @@ def write_result(result):
           + (f", {result['skipped']} skipped" if result.get("skipped") else ""), flush=True)
 
 
+def ensure_browser_test_client():
+    """Odoo drives Chromium for its browser tests (tours, Hoot) with ``websocket-client``, which
+    is not in Odoo's requirements: without it Odoo silently skips those tests."""
+    probe = subprocess.run([str(ODOO_PYTHON), "-c", "import websocket"], capture_output=True,
+                           check=False)
+    if probe.returncode:
+        print("dealer_lead_addon: installing websocket-client into Odoo's Python", flush=True)
+        subprocess.run([str(ODOO_PYTHON), "-m", "pip", "install", "-q", "websocket-client"],
+                       check=False)
+
+
 def main():
     if not (ODOO_PATH / "odoo-bin").exists() or not ODOO_PYTHON.exists():
         print("=" * 78)
@@ -145,6 +156,7 @@ def main():
         print("=" * 78, flush=True)
         write_result({"passed": 0, "failed": 0, "skipped": 1, "odoo": "absent"})
         return 0
+    ensure_browser_test_client()
     tags = env("ODOO_TEST_TAGS", f"/{ADDON}")
     db = env("ODOO_TEST_DB", f"dealer_test_{os.getpid()}")
     if os.environ.get("ODOO_NO_TEMPLATE"):
