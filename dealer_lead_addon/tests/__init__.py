@@ -37,3 +37,4 @@ from . import test_ack_status
 from . import test_ack_status_sla
 from . import test_staff_alert
 from . import test_video_send_link
+from . import test_video_short_link
