@@ -412,8 +412,9 @@ class CrmLead(models.Model):
         by_uuid = texts.grouped("uuid")
         for lead in leads:
             lead._dealer_ack_prepare(now)
-            by_uuid[lead.dealer_ack_sms_uuid].body = lead._dealer_ack_sms_body(
-                lead._dealer_customer_lang())
+            body = lead._dealer_ack_sms_body(lead._dealer_customer_lang())
+            # the text is about to leave: its video link (if any) is minted now
+            by_uuid[lead.dealer_ack_sms_uuid].body = self._dealer_video_mint_links(lead.id, body)
 
     @api.model
     def _dealer_ack_text_state(self, sms):

@@ -1,8 +1,10 @@
 import hashlib
+from datetime import datetime
 
 from odoo.tests import HttpCase, freeze_time, tagged
 
 from odoo.addons.dealer_lead_addon.tests.common_intake import OPEN_NOW
+from odoo.addons.dealer_lead_addon.tests.common_send_queue import DealerSendQueueCommon
 from odoo.addons.dealer_lead_addon.tests.common_video import (
     GATEWAY,
     SECRET,
@@ -142,3 +144,28 @@ class TestVideoShortLinkTexts(DealerVideoCommon):
         [sms] = self._sms_to("+15145550199")
         self.assertIn("touchez ce lien", sms.body)
         self.assertLessEqual(self._shorter_than_the_join_link(sms), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestVideoShortLinkAckRewritten(DealerSendQueueCommon, HttpCase):
+    """An acknowledgement written again as it leaves (its promise passed while it was held)
+    carries a real short link, never the template's placeholder."""
+
+    def test_a_rewritten_acknowledgement_carries_a_minted_short_link(self):
+        icp = self.env["ir.config_parameter"].sudo()
+        icp.set_param("dealer_lead_addon.video_gateway_url", GATEWAY)
+        icp.set_param("dealer_lead_addon.video_secret", SECRET)
+        icp.set_param("dealer_lead_addon.video_ack_link", "True")
+        evening = datetime(2026, 11, 24, 23, 30)  # closed: the after-hours text has no link
+        with self._frozen(evening):
+            lead = self.env["crm.lead"].with_context(dealer_inquiry_channel="manual").create({
+                "name": "Walk-in", "contact_name": "Noa Roy", "phone": "+15145550166",
+                "team_id": self.team.id, "user_id": False})
+        with self._frozen(evening), self._no_commit():
+            self.env["crm.lead"]._cron_dealer_send_pending_acks()
+        self.env.invalidate_all()
+        # the queue was down all night: the open-hours text, with the link, leaves at 8 h 30
+        self._run_sms_queue(datetime(2026, 11, 25, 13, 30))
+        [body] = self._twilio_bodies_to("+15145550166")
+        self.assertNotIn("video-link.invalid", body)
+        self.assertIn(f"{lead.get_base_url()}/v/", body)
