@@ -46,10 +46,10 @@ class DealerVideoLink(models.Model):
         # sudo: sending a message (possibly as OdooBot) records its link; nobody reads it back
         self.sudo().create({
             "session_id": session.id,
-            "code_hash": video_token.short_code_hash(code),
+            "code_hash": video_token.sha256_hex(code),
             "expires_at": datetime.fromtimestamp(payload["exp"], UTC).replace(tzinfo=None),
             "payload": payload,
-            "token_hash": video_token.short_code_hash(token),
+            "token_hash": video_token.sha256_hex(token),
         })
         return code
 
@@ -65,7 +65,7 @@ class DealerVideoLink(models.Model):
             return "unknown", None
         # sudo: the code is the customer's credential; it grants this one link
         link = self.sudo().search(
-            [("code_hash", "=", video_token.short_code_hash(code))], limit=1)
+            [("code_hash", "=", video_token.sha256_hex(code))], limit=1)
         if not link or not link.payload:
             return "unknown", None
         if link.expires_at <= fields.Datetime.now():
@@ -75,7 +75,7 @@ class DealerVideoLink(models.Model):
         if not secret or not base:
             return "unknown", None
         token = video_token.sign_join_payload(secret, link.payload)
-        if not hmac.compare_digest(video_token.short_code_hash(token), link.token_hash or ""):
+        if not hmac.compare_digest(video_token.sha256_hex(token), link.token_hash or ""):
             return "unknown", None  # the shared secret changed: the token is no longer valid
         return "ok", f"{base.rstrip('/')}/join/{token}"
 

@@ -68,9 +68,9 @@ def new_short_code():
     return secrets.token_urlsafe(SHORT_CODE_BYTES)
 
 
-def short_code_hash(code):
-    """What is stored of a short link code (hex SHA-256): the code itself never is."""
-    return hashlib.sha256(code.encode()).hexdigest()
+def sha256_hex(value):
+    """What is stored of a short link's code and token (hex SHA-256): never themselves."""
+    return hashlib.sha256(value.encode()).hexdigest()
 
 
 def photo_signature(secret, user_id, exp):
