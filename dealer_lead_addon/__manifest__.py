@@ -44,6 +44,7 @@
         "wizards/dealer_consent_record_views.xml",
         "data/dealer_video_link_templates.xml",
         "wizards/dealer_video_link_send_views.xml",
+        "views/dealer_video_link_templates.xml",
         "views/dealer_texting_views.xml",
         "views/sms_template_views.xml",
         "data/mail_layout_data.xml",

@@ -1,5 +1,7 @@
 import logging
 
+from markupsafe import Markup
+
 from odoo import SUPERUSER_ID, http
 from odoo.http import request
 
@@ -12,7 +14,8 @@ MAX_TIMESTAMP_DIGITS = 11
 
 
 class DealerVideoController(http.Controller):
-    """``POST /dealer_lead/video/event``: signed callbacks of the video gateway.
+    """``POST /dealer_lead/video/event``: signed callbacks of the video gateway; the advisor's
+    photo for the customer's page; the customer's short link ``/v/<code>``.
 
     Contract in ``docs/video-protocol.md`` and ``docs/video-odoo.md``: 403 on a missing/bad
     signature or a timestamp more than 300 s away, 400 on a timestamp that is not unix seconds
@@ -61,6 +64,44 @@ class DealerVideoController(http.Controller):
             return request.make_json_response({"error": "not found"}, status=404)
         stream = request.env["ir.binary"]._get_image_stream_from(user, "avatar_128")
         return stream.get_response(max_age=3600)
+
+    @http.route("/v/<string:code>", type="http", auth="public", methods=["GET"],
+                save_session=False, readonly=True)
+    def short_link(self, code, **_kwargs):
+        """The customer's short video link: a 302 to the gateway's join link while it is valid;
+        else a readable page, 404 ``link_unknown`` or 410 ``link_expired``. The code is the only
+        credential (72 random bits); the page says nothing about the lead."""
+        status, target = request.env["dealer.video.link"]._dealer_resolve(code)
+        if status == "ok":
+            response = request.redirect(target, code=302, local=False)
+        else:
+            lang = target._dealer_lang() if status == "expired" else self._visitor_lang()
+            response = self._short_link_page(status, lang)
+        # the join link is a credential: no cache keeps it, no referrer carries it
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    @staticmethod
+    def _visitor_lang():
+        """'en' when the browser prefers English to French, else 'fr' (French by default)."""
+        best = request.httprequest.accept_languages.best_match(["fr", "en"], default="fr")
+        return "en" if best == "en" else "fr"
+
+    @staticmethod
+    def _short_link_page(status, lang):
+        error = "link_expired" if status == "expired" else "link_unknown"
+        Lang = request.env["res.lang"]
+        installed = [code for code, _name in Lang.get_installed()]
+        prefix = "fr" if lang == "fr" else "en"
+        candidates = [f"{prefix}_CA"] + [code for code in installed if code.startswith(prefix)]
+        lang_code = next((code for code in candidates if code in installed), "en_US")
+        html = request.env["ir.qweb"].with_context(lang=lang_code)._render(
+            "dealer_lead_addon.video_short_link_page",
+            {"error": error, "expired": status == "expired", "page_lang": prefix})
+        return request.make_response(
+            Markup("<!DOCTYPE html>\n") + html, status=410 if status == "expired" else 404,
+            headers=[("Content-Type", "text/html; charset=utf-8"), ("X-Dealer-Error", error)])
 
     @staticmethod
     def _timestamp_readable(timestamp):

@@ -22,6 +22,7 @@ from . import dealer_response_report
 from . import mail_activity
 from . import dealer_video_session
 from . import dealer_video_event
+from . import dealer_video_link
 from . import dealer_consent
 from . import dealer_sms_inbound
 from . import sms_tracker

@@ -472,8 +472,9 @@ class CrmLead(models.Model):
         by_uuid = texts.grouped("uuid")
         for lead in leads:
             lead._dealer_ack_prepare(now)
-            by_uuid[lead.dealer_ack_sms_uuid].body = lead._dealer_ack_sms_body(
-                lead._dealer_customer_lang())
+            body = lead._dealer_ack_sms_body(lead._dealer_customer_lang())
+            # the text is about to leave: its video link (if any) is minted now
+            by_uuid[lead.dealer_ack_sms_uuid].body = self._dealer_video_mint_links(lead.id, body)
 
     @api.model
     def _dealer_ack_text_state(self, sms):
@@ -889,12 +890,13 @@ class CrmLead(models.Model):
             return text
         # sudo: the message is being sent, whoever sends it opens the room
         lead = self.sudo().browse(lead_id).exists()
-        url = lead._dealer_video_mint_customer_url() if lead else ""
+        url = lead._dealer_video_mint_customer_url(short=True) if lead else ""
         return text.replace(VIDEO_LINK_PLACEHOLDER, url)
 
-    def _dealer_video_mint_customer_url(self):
+    def _dealer_video_mint_customer_url(self, short=False):
         """A new customer link: reuses the lead's unused session while its link is valid, else
-        opens a new room. Each call mints a new single-use token."""
+        opens a new room. Each call mints a new single-use token; ``short``: as a short link
+        ``/v/<code>`` to it (what the customer's texts and e-mails carry)."""
         self.ensure_one()
         Session = self.env["dealer.video.session"]
         if not self.id or not Session._dealer_video_configured():
@@ -904,7 +906,7 @@ class CrmLead(models.Model):
             lambda s: s._dealer_is_link_open())[:1]
         if not session:
             session = Session.sudo().create({"lead_id": self.id})
-        return session._dealer_customer_url()
+        return session._dealer_customer_short_url() if short else session._dealer_customer_url()
 
     def _dealer_video_open_session(self):
         """The session an advisor joins from the lead: the live one, else a new room."""

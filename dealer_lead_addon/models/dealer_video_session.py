@@ -106,11 +106,17 @@ class DealerVideoSession(models.Model):
 
     def _dealer_join_url(self, claims, ttl):
         self.ensure_one()
-        token, exp = video_token.mint_join_token(
-            self._dealer_param("video_secret"), dict(claims, room=self.sudo().room,
-                                                     lead=self.lead_id.id), ttl)
-        base = self._dealer_param("video_gateway_url").rstrip("/")
-        return f"{base}/join/{token}", exp
+        payload = self._dealer_join_payload(claims, ttl)
+        return self._dealer_signed_url(payload), payload["exp"]
+
+    def _dealer_join_payload(self, claims, ttl):
+        self.ensure_one()
+        return video_token.join_payload(
+            dict(claims, room=self.sudo().room, lead=self.lead_id.id), ttl)
+
+    def _dealer_signed_url(self, payload):
+        token = video_token.sign_join_payload(self._dealer_param("video_secret"), payload)
+        return f"{self._dealer_param('video_gateway_url').rstrip('/')}/join/{token}"
 
     def _dealer_common_claims(self):
         """What both pages show: the dealer's name and logo (Odoo's public company logo
@@ -133,15 +139,27 @@ class DealerVideoSession(models.Model):
 
     def _dealer_customer_url(self):
         """A fresh single-use customer link to this room; extends the session's link expiry."""
+        return self._dealer_signed_url(self._dealer_customer_payload())
+
+    def _dealer_customer_short_url(self):
+        """A fresh customer link as a short link (``/v/<code>``, a few dozen characters
+        instead of ~500) that redirects to the join link; see ``dealer.video.link``."""
+        payload = self._dealer_customer_payload()
+        code = self.env["dealer.video.link"]._dealer_create_for(self, payload)
+        return f"{self.lead_id.get_base_url()}/v/{code}"
+
+    def _dealer_customer_payload(self):
+        """The claims of a new customer join token; extends the session's link expiry."""
         self.ensure_one()
         lead = self.lead_id
         name = lead.contact_name or lead.partner_id.name or ""
         claims = dict(self._dealer_common_claims(), role="customer", sub="customer",
                       name=(name.split() or [""])[0], lang=lead._dealer_customer_lang())
-        url, exp = self._dealer_join_url(claims, self._dealer_link_hours() * 3600)
+        payload = self._dealer_join_payload(claims, self._dealer_link_hours() * 3600)
         # sudo: whoever renders the template (OdooBot, a salesperson) records the expiry
-        self.sudo().link_expires_at = datetime.fromtimestamp(exp, UTC).replace(tzinfo=None)
-        return url
+        self.sudo().link_expires_at = datetime.fromtimestamp(
+            payload["exp"], UTC).replace(tzinfo=None)
+        return payload
 
     def _dealer_advisor_url(self, user):
         """A fresh 30-minute single-use advisor link to this room for ``user``."""

@@ -49,6 +49,18 @@ class DealerVideoCommon(DealerIntakeCommon):
                 [("code", "=", "en_US")]).id,
         })
 
+    def _follow(self, short_url):
+        """The join link a customer's short link ``/v/<code>`` redirects to."""
+        base, code = short_url.rsplit("/v/", 1)
+        self.assertEqual(base, self.lead.get_base_url())
+        status, url = self.env["dealer.video.link"]._dealer_resolve(code)
+        self.assertEqual(status, "ok", short_url)
+        return url
+
+    def _customer_claims(self, short_url):
+        """The claims of the join token behind a customer's short link."""
+        return decode_join_token(self._follow(short_url))
+
     def _session(self, lead=None):
         lead = lead or self.lead
         lead._dealer_video_mint_customer_url()

@@ -2,7 +2,7 @@ from odoo.tests import tagged
 
 from odoo.addons.dealer_lead_addon.tools.video_token import VIDEO_LINK_PLACEHOLDER
 
-from .common_video import DealerVideoCommon, decode_join_token
+from .common_video import DealerVideoCommon
 
 TEMPLATE_BODY = "Live video: {{ object._dealer_video_customer_url() }}"
 
@@ -46,7 +46,7 @@ class TestGuardVideoLinks(DealerVideoCommon):
         body = self.env["dealer.outbound"]._render_sms(self.template, self.lead, "en")
         sms = self.env["dealer.outbound"]._send_sms(self.lead, body, purpose="transactional")
         self.assertEqual(len(self._sessions()), 1)
-        claims = decode_join_token(sms.body.removeprefix("Live video: "))
+        claims = self._customer_claims(sms.body.removeprefix("Live video: "))
         self.assertEqual((claims["room"], claims["role"]), (self._sessions().room, "customer"))
 
     def test_sending_from_the_composer_mints_the_link(self):
@@ -57,7 +57,7 @@ class TestGuardVideoLinks(DealerVideoCommon):
             composer.action_send_sms()
         sms = self.env["sms.sms"].sudo().search([("number", "=", "+15145550199")])
         self.assertEqual(len(self._sessions()), 1)
-        decode_join_token(sms.body.removeprefix("Live video: "))
+        self._customer_claims(sms.body.removeprefix("Live video: "))
 
     def test_sending_an_email_mints_the_link(self):
         template = self.env["mail.template"].create({
@@ -71,4 +71,5 @@ class TestGuardVideoLinks(DealerVideoCommon):
                                                      purpose="transactional")
         self.assertEqual(len(self._sessions()), 1)
         self.assertNotIn(VIDEO_LINK_PLACEHOLDER, mail.body_html)
-        self.assertIn("/join/", mail.body_html)
+        self.assertIn(f"{self.lead.get_base_url()}/v/", mail.body_html)
+        self.assertNotIn("/join/", mail.body_html)

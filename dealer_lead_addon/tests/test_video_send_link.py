@@ -5,7 +5,6 @@ from odoo.tests import HttpCase, freeze_time, tagged
 
 from odoo.addons.dealer_lead_addon.tests.common_intake import OPEN_NOW
 from odoo.addons.dealer_lead_addon.tests.common_video import (
-    GATEWAY,
     SECRET,
     DealerVideoCommon,
     decode_join_token,
@@ -13,7 +12,7 @@ from odoo.addons.dealer_lead_addon.tests.common_video import (
 from odoo.addons.dealer_lead_addon.tools import video_token
 from odoo.addons.dealer_lead_addon.tools.video_token import VIDEO_LINK_PLACEHOLDER
 
-LINK_RE = GATEWAY.replace(".", r"\.") + r"/join/[\w-]+\.[\w-]+\.[\w-]+"
+SHORT_LINK_RE = r"https?://[\w.:-]+/v/[\w-]{12}(?![\w-])"
 
 
 @freeze_time(OPEN_NOW)
@@ -35,8 +34,8 @@ class TestVideoSendLink(DealerVideoCommon):
         return wizard
 
     def _link_in(self, text):
-        [url] = re.findall(LINK_RE, text)
-        return decode_join_token(url)
+        [url] = re.findall(SHORT_LINK_RE, text)
+        return self._customer_claims(url)
 
     def test_the_button_opens_the_wizard_on_the_lead_with_text_by_default(self):
         wizard = self._wizard()
@@ -169,7 +168,7 @@ class TestVideoAckLink(DealerVideoCommon):
         sms = self.env["dealer.outbound"]._send_sms(self.lead, self._ack_text("en"),
                                                     purpose="ack")
         self.assertNotIn(VIDEO_LINK_PLACEHOLDER, sms.body)
-        claims = decode_join_token(sms.body.split("video: ")[1].split(" ")[0])
+        claims = self._customer_claims(sms.body.split("video: ")[1].split(" ")[0])
         self.assertEqual(claims["room"], self.lead.dealer_video_session_ids.room)
 
     def test_after_hours_acknowledgements_never_carry_the_link(self):

@@ -7,10 +7,10 @@ env ``GATEWAY_SECRET``), as raw UTF-8 bytes. See ``docs/video-protocol.md`` (the
 import base64
 import hashlib
 import hmac
+import json
+import re
 import secrets
 import time
-
-from odoo.addons.mail.tools import jwt
 
 ISSUER = "odoo"
 AUDIENCE = "dealer-video"
@@ -20,6 +20,9 @@ MIN_SECRET_BYTES = 32
 # message is created for sending (a URL on the reserved .invalid domain, so that HTML
 # sanitising and link handling keep it as it is)
 VIDEO_LINK_PLACEHOLDER = "https://video-link.invalid/customer"
+# the customer's short link ``/v/<code>``: 9 random bytes = 12 URL-safe characters = 72 bits
+SHORT_CODE_BYTES = 9
+SHORT_CODE_RE = re.compile(r"[A-Za-z0-9_-]{12}")
 
 
 def new_room_id():
@@ -35,12 +38,39 @@ def mint_join_token(secret, claims, ttl_seconds):
     :param int ttl_seconds: lifetime; ``exp`` = now + ttl
     :return: ``(token, exp)`` with ``exp`` in unix seconds
     """
+    payload = join_payload(claims, ttl_seconds)
+    return sign_join_payload(secret, payload), payload["exp"]
+
+
+def join_payload(claims, ttl_seconds):
+    """The payload of a new join token: ``claims`` with issuer, audience, times and a jti."""
     now = int(time.time())
-    payload = dict(claims, iss=ISSUER, aud=AUDIENCE, iat=now, jti=secrets.token_urlsafe(16))
-    # Odoo's helper takes the key base64-encoded and decodes it back to these exact bytes
-    key = base64.urlsafe_b64encode(secret.encode()).decode()
-    token = jwt.sign(payload, key, ttl_seconds, jwt.Algorithm.HS256)
-    return token, payload["exp"]
+    return dict(claims, iss=ISSUER, aud=AUDIENCE, iat=now, exp=now + int(ttl_seconds),
+                jti=secrets.token_urlsafe(16))
+
+
+def _b64url(data):
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def sign_join_payload(secret, payload):
+    """The HS256 JWT of ``payload``: the same payload always gives the same token (keys
+    sorted: a ``jsonb`` column does not keep their order), so that a short link can give back
+    its token without the token being stored."""
+    header = _b64url(json.dumps({"typ": "JWT", "alg": "HS256"}).encode())
+    body = _b64url(json.dumps(payload, sort_keys=True, separators=(",", ":")).encode())
+    signature = hmac.new(secret.encode(), f"{header}.{body}".encode(), hashlib.sha256).digest()
+    return f"{header}.{body}.{_b64url(signature)}"
+
+
+def new_short_code():
+    """A short link code: 12 URL-safe characters from 72 random bits."""
+    return secrets.token_urlsafe(SHORT_CODE_BYTES)
+
+
+def sha256_hex(value):
+    """What is stored of a short link's code and token (hex SHA-256): never themselves."""
+    return hashlib.sha256(value.encode()).hexdigest()
 
 
 def photo_signature(secret, user_id, exp):
