@@ -58,6 +58,9 @@ class JoinClaims:
     vehicle: str = ""
     logo: str = ""
     photo: str = ""
+    # resume tokens only: the expiry of the customer's join link; while it holds, the resume
+    # token reopens the room after a session that ended without a call (closed tab, no answer)
+    link_exp: int = 0
 
     @property
     def advisor_id(self) -> int | None:
@@ -94,6 +97,7 @@ def mint_resume_token(claims: JoinClaims, instance: str, seat: str, secret: str,
         "jti": secrets.token_urlsafe(12), "room": claims.room, "role": claims.role,
         "sub": claims.sub, "name": claims.name, "dealer": claims.dealer,
         "lang": claims.lang, "rec": claims.rec, "instance": instance, "seat": seat,
+        "link_exp": claims.link_exp if claims.instance else claims.exp,
     }
     payload.update(_display_claims(claims))
     return jwt.encode(payload, secret.encode(), algorithm="HS256")
@@ -163,7 +167,12 @@ def _claims(payload: dict[str, Any], resume: bool = False) -> JoinClaims:
         instance=str(payload.get("instance") or ""),
         seat=str(payload.get("seat") or ""),
         vehicle=str(payload.get("vehicle") or "")[:128],
-        logo=_image_url(payload.get("logo")), photo=_image_url(payload.get("photo")))
+        logo=_image_url(payload.get("logo")), photo=_image_url(payload.get("photo")),
+        link_exp=_int(payload.get("link_exp")) if resume else 0)
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _image_url(value: Any) -> str:
