@@ -23,6 +23,10 @@ from .protocol import (
 from .tokens import JoinClaims
 
 CONSENT_WAIT_SECONDS = 20.0  # ring anyway if the customer leaves the consent question open
+# endings after which the customer's resume token may open the room again (the parties never
+# met): a tab closed by accident while waiting, or nobody answered. A call that took place
+# (completed, or a party left during it) and a failure are final: the advisor sends a new link.
+REOPENABLE_OUTCOMES = frozenset({"customer_left", "no_answer"})
 
 
 class Phase(enum.StrEnum):
@@ -120,6 +124,42 @@ class Seat:
     candidates: int = 0
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class EndedRoom:
+    """What the shell keeps of a room instance that ended, so that its customer can reopen
+    the link on the same phone (their stored resume token) while the join link is valid.
+
+    A second device has only the spent join link (``token_used``): it cannot use this.
+    """
+
+    room: str
+    instance: str
+    lead: int
+    customer_seat: str
+    link_exp: int  # expiry of the customer's join link
+    outcome: str
+    met: bool  # advisor and customer were in a call together
+
+    def reopen_refusal(self, claims: JoinClaims, now: float) -> str | None:
+        """Why a resume token may not open a new instance of this room (None: it may)."""
+        if claims.role != "customer" or claims.instance != self.instance \
+                or claims.seat != self.customer_seat:
+            return "room_ended"
+        if self.met or self.outcome not in REOPENABLE_OUTCOMES:
+            return "room_ended"
+        if min(claims.link_exp, self.link_exp) <= now:
+            return "room_ended"  # the join link expired: Odoo sends a new one
+        return None
+
+    def reopen(self, instance: str, config: RoomConfig,
+               claims: JoinClaims) -> tuple[Room, JoinClaims]:
+        """A new room instance for the same lead, and the claims to ``join`` it with (the
+        customer gets a new seat, as with a fresh link; the advisors are rung again)."""
+        room = Room(self.room, instance, self.lead, config)
+        return room, dataclasses.replace(claims, instance=instance, seat="",
+                                         link_exp=min(claims.link_exp, self.link_exp))
+
+
 def iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -162,6 +202,18 @@ class Room:
         if claims.seat and (not seat or seat.seat_id != claims.seat):
             return "seat_gone"
         return None
+
+    def ended_record(self) -> EndedRoom | None:
+        """The tombstone of an ended instance whose customer might reopen it, else None."""
+        customer = self.seats.get("customer")
+        if self.phase is not Phase.ENDED or customer is None or not self.outcome:
+            return None
+        claims = customer.claims
+        return EndedRoom(
+            room=self.room, instance=self.instance, lead=self.lead,
+            customer_seat=customer.seat_id,
+            link_exp=claims.link_exp if claims.instance else claims.exp,
+            outcome=self.outcome, met=self.started_at is not None)
 
     def seat_of(self, conn: str) -> Seat | None:
         for seat in self.seats.values():

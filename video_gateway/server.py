@@ -45,9 +45,11 @@ from .protocol import (
 )
 from .recorder import RecorderPool
 from .room import (
+    REOPENABLE_OUTCOMES,
     Action,
     CancelTimer,
     Close,
+    EndedRoom,
     Notify,
     Publish,
     RecorderOffer,
@@ -183,6 +185,8 @@ class Gateway:
         self.clock = clock
         self.pages = Pages(settings)
         self.rooms: dict[str, Room] = {}
+        # instances that ended, kept while their customer's link is valid (reopen, §2)
+        self.ended: dict[str, EndedRoom] = {}
         self.peers: dict[str, Peer] = {}
         self._timers: dict[tuple[str, str], asyncio.TimerHandle] = {}
         self._admitted: dict[int, tuple[ServerConnection, JoinClaims]] = {}
@@ -357,7 +361,7 @@ class Gateway:
             # the proxy must route a room to one replica; tell it which one
             return json_response(421, {"error": "wrong_replica"}, {"X-Gateway-Replica": owner})
         room = self.rooms.get(claims.room)
-        refusal = room.admission(claims) if room else ("room_ended" if claims.instance else None)
+        refusal = self._room_refusal(room, claims, now)
         if not refusal and not claims.instance:
             ttl = max(60, claims.exp - int(now) + 60)
             if not await self.store.consume_jti(claims.jti, ttl):
@@ -368,6 +372,16 @@ class Gateway:
             return json_response(403, {"error": refusal})
         self._admitted[id(connection)] = (connection, claims)
         return None
+
+    def _room_refusal(self, room: Room | None, claims: JoinClaims, now: float) -> str | None:
+        """The room's answer to a verified token; a resume token of an ended instance may
+        reopen it (its customer, on the same phone, while the join link is valid)."""
+        if room:
+            return room.admission(claims)
+        if not claims.instance:
+            return None  # a fresh join link opens the room
+        ended = self.ended.get(claims.room)
+        return ended.reopen_refusal(claims, now) if ended else "room_ended"
 
     def _origin_ok(self, origin: str) -> bool:
         allowed = self.settings.origins
@@ -385,7 +399,12 @@ class Gateway:
             return
         room = self.rooms.get(claims.room)
         if room is None:
-            room = Room(claims.room, secrets.token_urlsafe(9), claims.lead, self._room_config)
+            ended = self.ended.pop(claims.room, None) if claims.instance else None
+            if ended:  # reopened with the stored resume token: a new instance, rung again
+                room, claims = ended.reopen(secrets.token_urlsafe(9), self._room_config, claims)
+            else:
+                room = Room(claims.room, secrets.token_urlsafe(9), claims.lead,
+                            self._room_config)
             self.rooms[claims.room] = room
         conn_id = secrets.token_urlsafe(9)
         peer = Peer(conn_id, ws, asyncio.Queue())
@@ -488,7 +507,21 @@ class Gateway:
             case RoomClosed():
                 if self.rooms.get(room.room) is room:
                     del self.rooms[room.room]
+                self._remember_ended(room)
                 self._spawn(self.store.release_room(room.room, self.settings.replica_id))
+
+    def _remember_ended(self, room: Room) -> None:
+        """Keep a reopenable instance while its link is valid; forget the expired ones."""
+        now = self.clock()
+        for name, ended in list(self.ended.items()):
+            if ended.link_exp <= now:
+                del self.ended[name]
+        ended = room.ended_record()
+        if ended and not ended.met and ended.outcome in REOPENABLE_OUTCOMES \
+                and ended.link_exp > now:
+            self.ended[room.room] = ended
+        else:
+            self.ended.pop(room.room, None)
 
     def _fire(self, room: Room, name: str) -> None:
         self._timers.pop((room.room, name), None)

@@ -58,6 +58,9 @@ class JoinClaims:
     vehicle: str = ""
     logo: str = ""
     photo: str = ""
+    # resume tokens only: the expiry of the customer's join link; while it holds, the resume
+    # token reopens the room after a session that ended without a call (closed tab, no answer)
+    link_exp: int = 0
 
     @property
     def advisor_id(self) -> int | None:
@@ -85,15 +88,22 @@ def mint_resume_token(claims: JoinClaims, instance: str, seat: str, secret: str,
     """A token the page keeps to rejoin its seat (drop, reload, reopened tab).
 
     It lives ``ttl`` seconds from now, whatever the join link's expiry (an advisor's 30-minute
-    link must not cut a longer call), and is only good for this room ``instance`` and seat.
+    link must not cut a longer call), a customer's at least as long as their join link (it
+    reopens a room that ended unanswered), and is only good for this room ``instance`` and
+    seat (or, for a customer, the instance that follows it, see ``room.EndedRoom``).
     It carries no lead id: the page must not learn it (the room knows its lead).
     """
     issued = int(time.time() if now is None else now)
+    link_exp = claims.link_exp if claims.instance else claims.exp
+    expires = issued + ttl
+    if claims.role == "customer":  # it reopens the room while the customer's link is valid
+        expires = max(expires, link_exp)
     payload = {
-        "iss": RESUME_ISSUER, "aud": RESUME_AUDIENCE, "iat": issued, "exp": issued + ttl,
+        "iss": RESUME_ISSUER, "aud": RESUME_AUDIENCE, "iat": issued, "exp": expires,
         "jti": secrets.token_urlsafe(12), "room": claims.room, "role": claims.role,
         "sub": claims.sub, "name": claims.name, "dealer": claims.dealer,
         "lang": claims.lang, "rec": claims.rec, "instance": instance, "seat": seat,
+        "link_exp": link_exp,
     }
     payload.update(_display_claims(claims))
     return jwt.encode(payload, secret.encode(), algorithm="HS256")
@@ -163,7 +173,12 @@ def _claims(payload: dict[str, Any], resume: bool = False) -> JoinClaims:
         instance=str(payload.get("instance") or ""),
         seat=str(payload.get("seat") or ""),
         vehicle=str(payload.get("vehicle") or "")[:128],
-        logo=_image_url(payload.get("logo")), photo=_image_url(payload.get("photo")))
+        logo=_image_url(payload.get("logo")), photo=_image_url(payload.get("photo")),
+        link_exp=_int(payload.get("link_exp")) if resume else 0)
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _image_url(value: Any) -> str:

@@ -11,6 +11,9 @@ _lt = LazyTranslate(__name__)
 ICP_PREFIX = "dealer_lead_addon."
 ADVISOR_LINK_SECONDS = 30 * 60
 MAX_LINK_HOURS = 7 * 24  # the gateway refuses join tokens living longer (docs/video-protocol.md)
+# endings without a call after which the gateway may reopen the room for the customer's
+# stored resume token (a tab closed while waiting, nobody answered): see docs/video-protocol.md
+REOPENABLE_OUTCOMES = ("customer_left", "no_answer")
 # a call shorter than this (both parties in the room) is not an answer to the customer
 MIN_ANSWER_SECONDS = 20
 
@@ -180,8 +183,12 @@ class DealerVideoSession(models.Model):
     def _dealer_on_customer_waiting(self, at, customer_name, consent):
         """Ring the assigned salesperson, else every available advisor of the team."""
         self.ensure_one()
-        if self.state not in ("waiting", "no_answer"):
+        reopened = self.state == "ended" and self.outcome in REOPENABLE_OUTCOMES
+        if self.state not in ("waiting", "no_answer") and not reopened:
             return False
+        if reopened:  # the customer reopened their link on the same phone: a new session
+            self.write({"outcome": False, "ended_at": False, "duration_seconds": 0,
+                        "started_at": False, "advisor_id": False})
         lead = self.lead_id
         # who is on shift when we ring, not when the (possibly retried) event was sent
         users = lead._dealer_video_ring_users(fields.Datetime.now())

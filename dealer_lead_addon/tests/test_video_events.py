@@ -151,6 +151,30 @@ class TestVideoEvents(DealerVideoCommon):
         responded.assert_not_called()
         self.assertEqual(session.outcome, "customer_left")
 
+    def test_customer_reopening_after_leaving_unanswered_is_rung_again(self):
+        session = self._session()
+        with self._frozen(OPEN_NOW):
+            self._receive(session, "customer_waiting", customer_name="Sophie")
+            self._receive(session, "session_ended", advisor_id=None, started_at=None,
+                          ended_at="2026-11-24T15:01:30Z", duration_seconds=0,
+                          outcome="customer_left")
+            self.env["sms.sms"].search([]).unlink()
+            status, _answer = self._receive(session, "customer_waiting", customer_name="Sophie")
+        self.assertEqual(status, 200)
+        self.assertEqual((session.state, session.outcome), ("ringing", False))
+        self.assertEqual(len(self._sms_to("+15145550101")), 1, "the advisor is rung again")
+
+    def test_customer_waiting_after_a_completed_call_changes_nothing(self):
+        session = self._session()
+        with self._frozen(OPEN_NOW):
+            self._receive(session, "customer_waiting", customer_name="Sophie")
+            self._receive(session, "advisor_joined", advisor_id=self.sales_1.id)
+            self._receive(session, "session_ended", advisor_id=self.sales_1.id,
+                          started_at="2026-11-24T15:00:10Z", ended_at="2026-11-24T15:05:10Z",
+                          duration_seconds=300, outcome="completed", recording=None)
+            self._receive(session, "customer_waiting", customer_name="Sophie")
+        self.assertEqual((session.state, session.outcome), ("ended", "completed"))
+
     def test_consented_recording_is_attached_to_the_lead(self):
         session = self._session()
         self._receive(session, "customer_waiting", customer_name="Sophie", recording_consent=True)

@@ -237,6 +237,62 @@ async def test_closed_tab_reopens_on_the_same_phone_without_the_join_step(
         assert "session_ended" not in [e["event"] for e in fake_odoo.events()]
 
 
+@pytest.fixture
+def short_grace_gateway(fake_odoo: FakeOdoo) -> Iterator[GatewayProcess]:
+    """A dropped customer keeps their seat 1 s only."""
+    proc = GatewayProcess({"GATEWAY_ODOO_URL": fake_odoo.url, "GATEWAY_RING_TIMEOUT": "60",
+                           "GATEWAY_RECONNECT_GRACE": "1"})
+    yield proc
+    proc.stop()
+
+
+async def test_tab_reopened_after_the_grace_is_back_in_waiting_not_locked_out(
+        short_grace_gateway: GatewayProcess, fake_odoo: FakeOdoo, images: ImageServer) -> None:
+    room = new_room()
+    link = customer_link(short_grace_gateway, room, images)
+    async with chromium() as browser:
+        page = await phone(browser)
+        await page.goto(link)
+        await join_as_customer(page)
+        fake_odoo.wait_for("customer_waiting")
+        await wait_status(page, "patienter")
+        context = page.context
+        await page.close()
+        [left] = await asyncio.to_thread(fake_odoo.wait_for, "session_ended", 20, 1, room)
+        assert left["outcome"] == "customer_left", "the first session ended"
+        reopened = await context.new_page()
+        await reopened.goto(link)
+        assert await wait_status(reopened, "patienter") == \
+            "Un conseiller va vous répondre. Merci de patienter…"
+        assert not await reopened.is_visible("#join")
+        await shot(reopened, "8-lien-rouvert")
+        assert len(await asyncio.to_thread(fake_odoo.wait_for, "customer_waiting", 20, 2,
+                                           room)) == 2, "the advisors are rung again"
+        other = await phone(browser)
+        await other.goto(link)
+        await join_as_customer(other)
+        assert "n'est plus valide" in await wait_status(other, "plus valide"), \
+            "another device with only the link is still refused"
+
+
+async def test_page_reloaded_after_no_answer_can_ring_again(
+        quick_gateway: GatewayProcess, fake_odoo: FakeOdoo, images: ImageServer) -> None:
+    room = new_room()
+    link = customer_link(quick_gateway, room, images)
+    async with chromium() as browser:
+        page = await phone(browser)
+        await page.clock.set_fixed_time(TUESDAY_AFTERNOON)
+        await page.goto(link)
+        await join_as_customer(page)
+        await page.wait_for_selector("#callback", state="visible", timeout=20000)
+        await page.click("#callback-book")
+        await asyncio.to_thread(fake_odoo.wait_for, "session_ended", 20, 1, room)
+        await page.reload()
+        await wait_status(page, "patienter|Aucun conseiller")
+        assert len(await asyncio.to_thread(fake_odoo.wait_for, "customer_waiting", 20, 2,
+                                           room)) == 2
+
+
 async def test_another_device_with_the_link_cannot_take_the_seat(
         gateway: GatewayProcess, fake_odoo: FakeOdoo, images: ImageServer) -> None:
     room = new_room()

@@ -8,6 +8,7 @@ from video_gateway.protocol import CLOSE_ENDED, CLOSE_REPLACED, ClientMessage
 from video_gateway.room import (
     CancelTimer,
     Close,
+    EndedRoom,
     Notify,
     Phase,
     Publish,
@@ -431,3 +432,76 @@ def test_join_link_without_seat_cannot_take_a_seat_held_by_a_resume_token() -> N
     room.disconnect("c1", T0 + 1)
     stale = claims(lead=0, seat="s-old", instance="inst")
     assert room.admission(stale) == "seat_gone"
+
+
+# ---------------------------------------------------------------- reopening the link
+def _ended_while_waiting() -> tuple[Room, EndedRoom]:
+    """The customer waited, closed the tab and the grace passed: ended ``customer_left``."""
+    room = new_room()
+    join(room, "c1", claims(), seat="seat-c")
+    room.disconnect("c1", T0 + 5)
+    room.timer("grace:customer", T0 + 35)
+    ended = room.ended_record()
+    assert ended is not None
+    return room, ended
+
+
+def resume_claims(ended: EndedRoom, **changes: Any) -> JoinClaims:
+    base = claims(instance=ended.instance, seat=ended.customer_seat, lead=0)
+    values = {"link_exp": int(T0) + 3600, **changes}
+    return JoinClaims(**{**{f: getattr(base, f) for f in JoinClaims.__slots__}, **values})
+
+
+def test_customer_resume_token_reopens_a_room_ended_while_waiting() -> None:
+    _room, ended = _ended_while_waiting()
+    assert ended.outcome == "customer_left"
+    assert ended.reopen_refusal(resume_claims(ended), T0 + 600) is None
+
+
+def test_reopened_room_is_a_new_instance_that_rings_odoo_again() -> None:
+    _room, ended = _ended_while_waiting()
+    room, entry = ended.reopen("inst-2", RoomConfig(), resume_claims(ended))
+    actions = join(room, "c2", entry, T0 + 600)
+    assert room.instance == "inst-2" and room.lead == 42
+    assert sent(actions, "c2")[0]["phase"] == "waiting"
+    [waiting] = notified(actions)
+    assert waiting.event == "customer_waiting" and waiting.fields["lead"] == 42
+
+
+def test_reopen_is_allowed_after_no_answer() -> None:
+    room = new_room()
+    join(room, "c1", claims(), seat="seat-c")
+    room.timer("ring", T0 + 90)
+    room.timer("choice", T0 + 210)
+    ended = room.ended_record()
+    assert ended and ended.outcome == "no_answer"
+    assert ended.reopen_refusal(resume_claims(ended), T0 + 300) is None
+
+
+def test_no_reopen_after_a_call_took_place() -> None:
+    room = in_call()
+    room.receive("c1", msg("hangup", reason="hangup"), T0 + 100)
+    ended = room.ended_record()
+    assert ended and ended.met
+    c = claims(instance=ended.instance, seat=ended.customer_seat, lead=0)
+    assert ended.reopen_refusal(c, T0 + 200) == "room_ended"
+
+
+def test_no_reopen_once_the_join_link_expired() -> None:
+    _room, ended = _ended_while_waiting()
+    assert ended.reopen_refusal(resume_claims(ended), T0 + 3600) == "room_ended"
+
+
+def test_no_reopen_with_another_seat_or_an_advisor_token() -> None:
+    _room, ended = _ended_while_waiting()
+    assert ended.reopen_refusal(resume_claims(ended, seat="other"), T0 + 60) == "room_ended"
+    advisor = resume_claims(ended, role="advisor", sub="7")
+    assert ended.reopen_refusal(advisor, T0 + 60) == "room_ended"
+
+
+def test_resume_token_of_the_ended_instance_cannot_enter_the_reopened_one() -> None:
+    _room, ended = _ended_while_waiting()
+    old = resume_claims(ended)
+    room, entry = ended.reopen("inst-2", RoomConfig(), old)
+    join(room, "c2", entry, T0 + 600)
+    assert room.admission(old) == "room_ended"

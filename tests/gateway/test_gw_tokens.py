@@ -189,6 +189,16 @@ def test_resume_token_outlives_a_short_advisor_link() -> None:
     assert (later.role, later.seat, later.instance) == ("advisor", "seat", "inst")
 
 
+def test_customer_resume_token_lives_as_long_as_the_join_link() -> None:
+    now = time.time()
+    claims = verify_join_token(token(new_room(), ttl=48 * 3600, now=now), SECRET, now)
+    resume = mint_resume_token(claims, "inst", "seat", SECRET, 4 * 3600, now)
+    later = verify_resume_token(resume, SECRET, now + 47 * 3600)
+    assert later.link_exp == claims.exp, "the link's expiry bounds a reopen"
+    renewed = mint_resume_token(later, "inst-2", "seat-2", SECRET, 4 * 3600, now + 47 * 3600)
+    assert verify_resume_token(renewed, SECRET, now + 47 * 3600).link_exp == claims.exp
+
+
 def test_deeply_nested_json_is_a_bad_message() -> None:
     with pytest.raises(ProtocolError) as err:
         parse_client_message("[" * 100000 + "]" * 100000)

@@ -40,15 +40,24 @@
     localStorage.removeItem(storeKey);
     return null;
   }
-  function tokenExpiry(token) {
+  function tokenClaims(token) {
     try {
       var part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-      return JSON.parse(atob(part)).exp || 0;
-    } catch (e) { return 0; }
+      return JSON.parse(atob(part)) || {};
+    } catch (e) { return {}; }
   }
   function saveResume(token) {
     var entry = loadResume() || {};
-    if (token) { entry.token = token; entry.exp = tokenExpiry(token); }
+    if (token) {
+      var claims = tokenClaims(token);
+      if (entry.token && tokenClaims(entry.token).instance !== claims.instance) {
+        /* the room was reopened (a new instance, rung again): the wait starts over */
+        state.waitingSince = entry.waitingSince = 0;
+      }
+      /* a customer's lives as long as their link: it may reopen a room that ended unanswered */
+      entry.token = token;
+      entry.exp = claims.exp || 0;
+    }
     if (!entry.token) { return; }
     entry.waitingSince = state.waitingSince || entry.waitingSince || 0;
     localStorage.setItem(storeKey, JSON.stringify(entry));
@@ -127,6 +136,7 @@
   }
 
   var SIGNALLING = { ready: 1, offer: 1, answer: 1, candidate: 1 };
+  var REOPENABLE = { customer_left: true, no_answer: true };
 
   function handle(message) {
     if (SIGNALLING[message.type]) {
@@ -186,7 +196,7 @@
     peer_away: function () { setStatus(S.peer_away); },
     peer_left: function () { hidePeer(); showWaiting(); },
     no_answer: function () { showCallbackPicker(); },
-    callback_booked: function () { $("callback").hidden = true; finish(S.booked); },
+    callback_booked: function () { $("callback").hidden = true; finish(S.booked, true); },
     recording: function (m) {
       showRecording(m.active);
       if (m.active) { return startRecorderLeg(); }
@@ -195,7 +205,8 @@
     rec_answer: function (m) {
       if (state.recPc) { return state.recPc.setRemoteDescription({ type: "answer", sdp: m.sdp }); }
     },
-    ended: function () { finish(S.ended); },
+    /* ended without a call (tab left, nobody answered): the link may reopen the room */
+    ended: function (m) { finish(S.ended, REOPENABLE[m.outcome]); },
     error: function (m) {
       if (m.code === "room_taken") { finish(S.room_taken); }
       else if (m.code === "replaced") { state.ended = true; }
@@ -391,7 +402,7 @@
     };
   }
 
-  function finish(text) {
+  function finish(text, keepResume) {
     if (state.finished) { return; }  /* the first reason stays on screen */
     state.finished = state.ended = true;
     setStatus(text);
@@ -400,7 +411,7 @@
     if (state.pc) { state.pc.close(); state.pc = null; }
     if (state.localStream) { state.localStream.getTracks().forEach(function (t) { t.stop(); }); }
     if (state.ws && state.ws.readyState <= 1) { state.ws.close(); }
-    forgetResume();
+    if (!keepResume) { forgetResume(); }
   }
 
   /* ---------------------------------------------------------------- controls */
@@ -421,7 +432,7 @@
   $("btn-camera").addEventListener("click", function () { toggle("video"); });
   $("btn-hangup").addEventListener("click", function () {
     send({ type: "hangup", reason: "hangup" });
-    finish(S.ended);
+    finish(S.ended, isCustomer && !state.epoch);  /* left before any call: may come back */
   });
   if ($("consent-continue")) {
     $("consent-continue").addEventListener("click", function () {
