@@ -56,5 +56,5 @@ def test_four_claims_at_once_one_winner_the_others_told(odoo):
                 assert winner_name in action["params"]["message"]
         logged = odoo.sql(f"""
             SELECT COUNT(*) AS n FROM mail_message
-             WHERE model = 'crm.lead' AND res_id = {lead_id} AND body LIKE '%Claimed by%'""")
+             WHERE model = 'crm.lead' AND res_id = {lead_id} AND body ILIKE '%claimed by%'""")
         assert logged[0]["n"] == 1, "one claim, logged once"
