@@ -1,6 +1,13 @@
-from odoo.tests import HttpCase, new_test_user, tagged
+from unittest.mock import patch
 
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
+
+from ..models.dealer_sms_inbound import DealerSmsInbound
 from .common_intake import OPEN_NOW, DealerIntakeCommon
+from .common_texting import DealerTextingCommon
+from .common_video import DealerVideoCommon
+from .test_raw_inbox import MIXIN_LOGGER
 
 FRENCH_JSON = "Le corps n'est pas du JSON valide"
 ENGLISH_JSON = "The body is not valid JSON"
@@ -98,6 +105,43 @@ class TestQuarantineReasonOtherFeeds(ReaderCase, DealerIntakeCommon):
         self.assertIn("JSON", self._read_as(self.manager_en, push).reason)
         self.assertIn("The body is not valid JSON", self._read_as(self.manager_en, push).reason)
         self.assertIn("n'est pas du JSON valide", self._read_as(self.manager_fr, push).reason)
+
+
+@tagged("post_install", "-at_install")
+class TestQuarantineReasonVideo(ReaderCase, DealerVideoCommon):
+    """The gateway reads its contract's English reason, each manager their language."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._dealer_add_readers()
+
+    def test_malformed_event_answers_english_and_reads_in_each_language(self):
+        Event = self.env["dealer.video.event"].with_context(lang="fr_CA")
+        status, answer = Event._dealer_receive(b'{"event_id": "evt-fr", "event": "no_answer"}')
+        self.assertEqual((status, answer), (400, {"error": "missing room"}))
+        event = Event.search([("event_id", "=", "evt-fr")])
+        self.assertEqual(self._read_as(self.manager_en, event).reason, "missing room")
+        self.assertEqual(self._read_as(self.manager_fr, event).reason, "champ manquant : room")
+
+
+@tagged("post_install", "-at_install")
+class TestQuarantineReasonText(ReaderCase, DealerTextingCommon):
+    """An inbound text quarantined by an error of ours reads in each manager's language."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._dealer_add_readers()
+
+    def test_failed_text_reads_in_each_managers_language(self):
+        with patch.object(DealerSmsInbound, "_dealer_route_text",
+                          side_effect=RuntimeError("boom")), self._frozen(OPEN_NOW), \
+                mute_logger(MIXIN_LOGGER):
+            inbound = self._receive("Est-ce prêt?")
+        self.assertEqual(inbound.reason_code, "internal")
+        self.assertIn("unexpected error", self._read_as(self.manager_en, inbound).reason)
+        self.assertIn("erreur inattendue", self._read_as(self.manager_fr, inbound).reason)
 
 
 @tagged("post_install", "-at_install")
