@@ -78,7 +78,9 @@ class DealerLeadIntakeController(http.Controller):
         if outcome in ("repeat", "attached"):
             return self._answer(200, status=outcome, lead_id=lead_id, intake_id=intake.id)
         error = intake.reason_code or "refused"
-        message = PROCESSING_FAILED if error == "internal" else intake.reason
+        # providers read English whatever the language of the dealership's managers
+        message = PROCESSING_FAILED if error == "internal" else intake._dealer_render_reason(
+            "en_US")
         return self._refuse(error, message, intake_id=intake.id)
 
     def _read_body(self):

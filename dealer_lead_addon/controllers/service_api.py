@@ -67,7 +67,8 @@ class DealerServiceApiController(http.Controller):
             return self._answer(ANSWER_STATUS[outcome], status=outcome,
                                 visit_id=inbound.visit_id.id, push_id=inbound.id)
         error = inbound.reason_code or "refused"
-        return self._refuse(error, inbound.reason, push_id=inbound.id)
+        # the DMS reads English whatever the language of the dealership's managers
+        return self._refuse(error, inbound._dealer_render_reason("en_US"), push_id=inbound.id)
 
     def _refuse(self, error, message, **payload):
         return self._answer(HTTP_STATUS.get(error, 422), error=error, message=message,

@@ -9,24 +9,30 @@ from psycopg2 import errors
 from odoo import api, fields, models
 from odoo.exceptions import ConcurrencyError, UserError
 from odoo.fields import Domain
-from odoo.tools import email_normalize, html2plaintext, plaintext2html
+from odoo.tools import LazyTranslate, email_normalize, html2plaintext, plaintext2html
 
 from ..tools import adf
 from ..tools import inquiry as inquiry_tools
 from ..tools.concurrency import CONCURRENCY_ERRORS, read_committed_cursor
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
+NO_CONTACT = _lt("There is no way to reach the customer (no valid e-mail or phone).")
 
 
 class IntakeRefused(Exception):
-    """The inquiry cannot become a lead; the message is the (translated) reason.
+    """The inquiry cannot become a lead.
 
+    ``template``: the reason, a lazy translation or an English template with its ``params``
+    (rendered in each reader's language, see ``dealer.raw.inbox.mixin``).
     ``payload``: a cleaner payload to show the manager (e.g. the unescaped ADF block).
     ``code``: the stable reason code kept on the intake (the HTTP status is mapped from it).
     """
 
-    def __init__(self, message, payload=None, code="invalid"):
-        super().__init__(message)
+    def __init__(self, template, payload=None, code="invalid", params=None):
+        super().__init__(template)
+        self.template = template
+        self.params = params or {}
         self.payload = payload
         self.code = code
 
@@ -179,7 +185,7 @@ class DealerLeadIntake(models.Model):
         elif content_type not in inquiry_tools.ACCEPTED_TYPES:
             refusal = inquiry_tools.unsupported_media_type(content_type)
         if refusal:
-            intake._dealer_inbox_quarantine(refusal.code, intake._dealer_refusal_message(refusal))
+            intake._dealer_inbox_quarantine(refusal.code, refusal.template, refusal.params)
             return intake, "quarantined"
         return intake, intake._dealer_process()
 
@@ -251,7 +257,7 @@ class DealerLeadIntake(models.Model):
             Member._dealer_give_back_turns_since(turns)
             if error.payload:
                 self.payload = error.payload
-            self._dealer_inbox_quarantine(error.code, str(error))
+            self._dealer_inbox_quarantine(error.code, error.template, error.params)
         except Exception:  # noqa: BLE001 nothing may be lost: keep it visible
             Member._dealer_give_back_turns_since(turns)
             self._dealer_inbox_internal_error()
@@ -283,13 +289,8 @@ class DealerLeadIntake(models.Model):
                 inquiry = inquiry_tools.from_adf(payload, **self._dealer_parse_options())
             return inquiry_tools.require_reachable(inquiry)
         except inquiry_tools.InquiryError as error:
-            raise IntakeRefused(self._dealer_refusal_message(error), payload=error.payload,
-                                code=error.code) from None
-
-    def _dealer_refusal_message(self, error):
-        """The reason of ``error`` (an ``inquiry.InquiryError``) in the user's language."""
-        return self.env._(error.template, **error.params) if error.params else self.env._(
-            error.template)
+            raise IntakeRefused(error.template, payload=error.payload, code=error.code,
+                                params=error.params) from None
 
     def _dealer_parse_options(self):
         """What the pure parsers need from the database: the source's default language and
@@ -509,9 +510,7 @@ class DealerLeadIntake(models.Model):
         lead = self.lead_id
         inquiry = self._dealer_lead_inquiry(lead)
         if self.channel == "web" and not inquiry.emails and not inquiry.phones:
-            raise IntakeRefused(self.env._(
-                "There is no way to reach the customer (no valid e-mail or phone)."),
-                code="no_contact")
+            raise IntakeRefused(NO_CONTACT, code="no_contact")
         self._dealer_lock_keys(inquiry)
         duplicate, _kind = self._dealer_find_duplicate(inquiry, exclude=lead)
         if duplicate and self.channel == "manual":
@@ -677,9 +676,7 @@ class DealerLeadIntake(models.Model):
         msg_dict = msg_dict or self._dealer_msg_dict()
         address = email_normalize(msg_dict.get("email_from") or "")
         if not address:
-            raise IntakeRefused(self.env._(
-                "There is no way to reach the customer (no valid e-mail or phone)."),
-                code="no_contact")
+            raise IntakeRefused(NO_CONTACT, code="no_contact")
         inquiry = inquiry_tools.from_plain_email(
             address, html2plaintext(msg_dict.get("body") or ""), **self._dealer_parse_options())
         # a lead provider's address is not the customer's: never dedupe on it
@@ -715,8 +712,8 @@ class DealerLeadIntake(models.Model):
     def _dealer_inbox_source_domain(self):
         return [*super()._dealer_inbox_source_domain(), ("source_id", "=", self.source_id.id)]
 
-    def _dealer_inbox_quarantine(self, code, reason):
-        result = super()._dealer_inbox_quarantine(code, reason)
+    def _dealer_inbox_quarantine(self, code, reason, params=None):
+        result = super()._dealer_inbox_quarantine(code, reason, params)
         for intake in self.filtered(lambda i: i.channel == "web" and i.lead_id.active):
             # the form's lead is not a lead until the inquiry is fixed and retried
             intake.lead_id.with_context(dealer_intake_skip=True).write({"active": False})

@@ -4,16 +4,19 @@ from datetime import UTC, datetime
 
 from odoo import api, fields, models
 from odoo.exceptions import ConcurrencyError
+from odoo.tools import LazyTranslate
 
 from ..tools.concurrency import read_committed_cursor
 from .dealer_lead_intake import advisory_lock_id
 from .dealer_service_visit import STATUSES
 
+_lt = LazyTranslate(__name__)
 VIN_CHARS = set("ABCDEFGHJKLMNPRSTUVWXYZ0123456789")  # no I, O, Q
 
 
 class DmsError(Exception):
-    """Bad input from the DMS: a stable code and a readable reason."""
+    """Bad input from the DMS: a stable code and its reason (a lazy translation, rendered
+    for each reader)."""
 
     def __init__(self, code, reason):
         super().__init__(reason)
@@ -128,19 +131,19 @@ class DealerServiceInbound(models.Model):
         try:
             data = json.loads(raw)
         except ValueError as error:
-            raise DmsError("malformed_json", self.env._(
-                "The body is not valid JSON: %(error)s", error=error)) from error
+            raise DmsError("malformed_json", _lt(
+                "The body is not valid JSON: %(error)s", error=str(error))) from error
         if not isinstance(data, dict):
-            raise DmsError("not_an_object", self.env._("The body must be a JSON object."))
+            raise DmsError("not_an_object", _lt("The body must be a JSON object."))
         dms_id = data.get("id")
         if not isinstance(dms_id, (str, int)) or not str(dms_id).strip():
-            raise DmsError("missing_id", self.env._(
+            raise DmsError("missing_id", _lt(
                 "'id' (the appointment's id in the DMS) is required."))
         push = {"id": str(dms_id).strip()[:64]}
         if "status" in data:
             statuses = dict(STATUSES)
             if data["status"] not in statuses:
-                raise DmsError("unknown_status", self.env._(
+                raise DmsError("unknown_status", _lt(
                     "Unknown status %(status)r; expected one of: %(known)s.",
                     status=data["status"], known=", ".join(statuses)))
             push["status"] = data["status"]
@@ -163,7 +166,7 @@ class DealerServiceInbound(models.Model):
         except ValueError:
             moment = None
         if moment is None or moment.tzinfo is None:
-            raise DmsError("invalid_datetime", self.env._(
+            raise DmsError("invalid_datetime", _lt(
                 "'appointment_at' must be an ISO 8601 date and time with its UTC offset, "
                 "e.g. 2026-12-02T14:00:00-05:00 (got %(value)r).", value=value))
         return moment.astimezone(UTC).replace(tzinfo=None)
@@ -171,11 +174,11 @@ class DealerServiceInbound(models.Model):
     @api.model
     def _dealer_parse_customer(self, customer):
         if not isinstance(customer, dict):
-            raise DmsError("invalid_customer", self.env._("'customer' must be an object."))
+            raise DmsError("invalid_customer", _lt("'customer' must be an object."))
         phone = self.env.company._dealer_e164(str(customer.get("phone") or ""))
         email = str(customer.get("email") or "").strip().lower()
         if not phone and "@" not in email:
-            raise DmsError("no_contact", self.env._(
+            raise DmsError("no_contact", _lt(
                 "The customer needs a valid phone number or e-mail address."))
         lang = str(customer.get("lang") or "fr").lower()
         return {"name": str(customer.get("name") or "").strip() or phone or email,
@@ -185,10 +188,10 @@ class DealerServiceInbound(models.Model):
     @api.model
     def _dealer_parse_vehicle(self, vehicle):
         if not isinstance(vehicle, dict):
-            raise DmsError("invalid_vehicle", self.env._("'vehicle' must be an object."))
+            raise DmsError("invalid_vehicle", _lt("'vehicle' must be an object."))
         vin = self.env["dealer.service.vehicle"]._normalise_vin(vehicle.get("vin"))
         if vin and (len(vin) != 17 or not set(vin) <= VIN_CHARS):
-            raise DmsError("invalid_vin", self.env._(
+            raise DmsError("invalid_vin", _lt(
                 "The VIN %(vin)r is not 17 characters of A-Z (no I, O, Q) and 0-9.", vin=vin))
         values = {"vin": vin, "make": str(vehicle.get("make") or "").strip() or False,
                   "model": str(vehicle.get("model") or "").strip() or False}
@@ -199,11 +202,11 @@ class DealerServiceInbound(models.Model):
             try:
                 number = int(raw)
             except (TypeError, ValueError) as error:
-                raise DmsError("invalid_vehicle", self.env._(
+                raise DmsError("invalid_vehicle", _lt(
                     "'vehicle.%(key)s' must be a whole number (got %(value)r).",
                     key=key, value=raw)) from error
             if number < 0 or (key == "year" and not 1900 <= number <= 2100):
-                raise DmsError("invalid_vehicle", self.env._(
+                raise DmsError("invalid_vehicle", _lt(
                     "'vehicle.%(key)s' is out of range (got %(value)r).", key=key, value=raw))
             values[key] = number
         return values
@@ -214,7 +217,7 @@ class DealerServiceInbound(models.Model):
 
     def _dealer_create(self, push):
         if "customer" not in push:
-            raise DmsError("missing_customer", self.env._(
+            raise DmsError("missing_customer", _lt(
                 "A new appointment needs its 'customer' (name, phone or e-mail)."))
         partner = self._dealer_partner(push["customer"])
         values = self._dealer_visit_values(push, partner)

@@ -9,6 +9,7 @@ from ..tools import sms_keywords
 from ..tools.concurrency import CONCURRENCY_ERRORS
 
 _lt = LazyTranslate(__name__)
+FROM_STAFF = _lt("Sent from a staff member's alert mobile: no lead created.")
 
 
 class DealerSmsInbound(models.Model):
@@ -176,8 +177,7 @@ class DealerSmsInbound(models.Model):
         return self._dealer_find_staff()[:1]
 
     def _dealer_obey_staff(self, user):
-        self.write({"state": "staff", "reason": self.env._(
-            "Sent from a staff member's alert mobile: no lead created.")})
+        self.write({"state": "staff", **self._dealer_reason_vals(FROM_STAFF)})
         self.env["dealer.staff.command"]._dealer_handle(self, user)
 
     def _dealer_obey_keyword(self):
@@ -241,8 +241,7 @@ class DealerSmsInbound(models.Model):
             return
         if self._dealer_find_staff():
             # a salesperson answering a lead alert on their own mobile is not a new customer
-            self.write({"state": "staff", "reason": self.env._(
-                "Sent from a staff member's alert mobile: no lead created.")})
+            self.write({"state": "staff", **self._dealer_reason_vals(FROM_STAFF)})
             return
         self._dealer_create_lead()
 
@@ -294,7 +293,8 @@ class DealerSmsInbound(models.Model):
         if not intake.lead_id:
             # the intake is quarantined (and its managers alerted): fixed and retried there
             self.write({"state": "quarantined", "reason_code": intake.reason_code,
-                        "reason": intake.reason})
+                        **self._dealer_reason_vals(intake.reason_template,
+                                                   intake.reason_params)})
             return
         self.state = "lead"
         self._dealer_post_on(intake.lead_id, intake.lead_id.user_id)

@@ -1,7 +1,10 @@
 from odoo import api, models
 from odoo.exceptions import UserError
+from odoo.tools import LazyTranslate
 
 from ..tools import staff_commands as commands
+
+_lt = LazyTranslate(__name__)
 
 
 class DealerStaffCommand(models.AbstractModel):
@@ -150,7 +153,9 @@ class DealerStaffCommand(models.AbstractModel):
         # the salesperson's own words, from the dealer's number (never their mobile's)
         self.env["dealer.outbound"]._send_sms(
             lead, text, purpose="sales", author=user, automated=False)
-        inbound.reason = self.env._("Relayed to the customer of lead #%(code)s.", code=code)
+        # kept untranslated: each reader of the inbound text reads it in their language
+        inbound.write(inbound._dealer_reason_vals(
+            _lt("Relayed to the customer of lead #%(code)s.", code=code)))
         return True
 
     @api.model
@@ -190,5 +195,5 @@ class DealerStaffCommand(models.AbstractModel):
         self.env["dealer.outbound"]._send_sms(
             record, body, purpose="staff", number=user.dealer_alert_mobile,
             partner=user.partner_id)
-        inbound.reason = body
+        inbound.reason = body  # the words texted to the staff member, kept as sent
         return True

@@ -5,14 +5,17 @@ import json
 from psycopg2 import IntegrityError
 
 from odoo import api, fields, models
+from odoo.tools import LazyTranslate
 
 from ..tools.concurrency import CONCURRENCY_ERRORS
 
+_lt = LazyTranslate(__name__)
 OUTCOMES = ("completed", "no_answer", "customer_left", "advisor_left", "failed")
 
 
 class MalformedEvent(ValueError):
-    """The body of a signed callback cannot be used; the reason is returned to the gateway."""
+    """The body of a signed callback cannot be used. Its argument is the reason, a lazy
+    translation: English for the gateway, each manager's language on the quarantined event."""
 
 
 class DealerVideoEvent(models.Model):
@@ -67,7 +70,7 @@ class DealerVideoEvent(models.Model):
         if event and not event._dealer_failed():
             event.attempt_count += 1
             if event.state == "quarantined":
-                return 400, {"error": event.reason}
+                return 400, {"error": event._dealer_render_reason("en_US")}
             return 200, {"ok": True, "duplicate": True}
         if event:
             event.write({"attempt_count": event.attempt_count + 1, "raw_body": text})
@@ -99,11 +102,11 @@ class DealerVideoEvent(models.Model):
         try:
             session, handler, args = self._dealer_parse(data)
         except MalformedEvent as error:
+            self._dealer_inbox_quarantine("malformed", error.args[0])
             # the gateway's contract reason, in English like the rest of the protocol
-            self._dealer_inbox_quarantine("malformed", str(error))
-            return 400, {"error": str(error)}
+            return 400, {"error": self._dealer_render_reason("en_US")}
         if handler is None:
-            self.write({"state": "ignored", "reason": self.env._("unknown event type")})
+            self.write({"state": "ignored", **self._dealer_reason_vals(_lt("unknown event type"))})
             return 200, {"ok": True, "ignored": True}
         self.session_id = session
         try:
@@ -115,7 +118,8 @@ class DealerVideoEvent(models.Model):
             self._dealer_inbox_internal_error()
             return 500, {"error": "processing failed, retry later"}
         self.write({"state": "done" if changed else "ignored", "reason_code": False,
-                    "reason": False if changed else self.env._("no change (late or repeated)")})
+                    **self._dealer_reason_vals(
+                        False if changed else _lt("no change (late or repeated)"))})
         if changed and self.event_type == "session_ended" and session.recording_id:
             self._dealer_compact_recording(data, session.recording_id)
         return 200, {"ok": True}
@@ -136,19 +140,19 @@ class DealerVideoEvent(models.Model):
         newer gateway is not retried forever).
         """
         if not isinstance(data, dict):
-            raise MalformedEvent("body is not a JSON object")
+            raise MalformedEvent(_lt("body is not a JSON object"))
         if not self.event_id:
-            raise MalformedEvent("missing event_id")
+            raise MalformedEvent(_lt("missing event_id"))
         for key in ("event", "room"):
             if not isinstance(data.get(key), str) or not data[key]:
-                raise MalformedEvent(f"missing {key}")
+                raise MalformedEvent(_lt("missing %(key)s", key=key))
         lead_id = data.get("lead")
         if not isinstance(lead_id, int) or isinstance(lead_id, bool):
-            raise MalformedEvent("missing lead")
+            raise MalformedEvent(_lt("missing lead"))
         at = self._dealer_datetime(data, "at", required=True)
         session = self.env["dealer.video.session"].search([("room", "=", data["room"])], limit=1)
         if not session or session.lead_id.id != lead_id:
-            raise MalformedEvent("unknown room")
+            raise MalformedEvent(_lt("unknown room"))
         parser = getattr(self, f"_dealer_parse_{data['event']}", None)
         if parser is None:
             return session, None, ()
@@ -157,10 +161,10 @@ class DealerVideoEvent(models.Model):
     def _dealer_parse_customer_waiting(self, session, data, at):
         name = data.get("customer_name") or ""
         if not isinstance(name, str):
-            raise MalformedEvent("customer_name must be a string")
+            raise MalformedEvent(_lt("customer_name must be a string"))
         consent = data.get("recording_consent", False)
         if not isinstance(consent, bool):
-            raise MalformedEvent("recording_consent must be a boolean")
+            raise MalformedEvent(_lt("recording_consent must be a boolean"))
         return session._dealer_on_customer_waiting, (at, name[:64], consent)
 
     def _dealer_parse_advisor_joined(self, session, data, at):
@@ -175,10 +179,10 @@ class DealerVideoEvent(models.Model):
         advisor = self._dealer_advisor(data, required=False)
         duration = data.get("duration_seconds", 0)
         if not isinstance(duration, int) or isinstance(duration, bool) or duration < 0:
-            raise MalformedEvent("duration_seconds must be a non-negative integer")
+            raise MalformedEvent(_lt("duration_seconds must be a non-negative integer"))
         outcome = data.get("outcome")
         if outcome not in OUTCOMES:
-            raise MalformedEvent("unknown outcome")
+            raise MalformedEvent(_lt("unknown outcome"))
         vals = {
             "started_at": self._dealer_datetime(data, "started_at") or False,
             "ended_at": self._dealer_datetime(data, "ended_at") or at,
@@ -192,21 +196,21 @@ class DealerVideoEvent(models.Model):
         if value is None and not required:
             return None
         if not isinstance(value, str):
-            raise MalformedEvent(f"{key} must be an ISO-8601 date-time")
+            raise MalformedEvent(_lt("%(key)s must be an ISO-8601 date-time", key=key))
         try:
             return self.env["dealer.video.session"]._dealer_utc(value)
         except (ValueError, OverflowError):  # not a date, or out of the representable years
-            raise MalformedEvent(f"{key} must be an ISO-8601 date-time") from None
+            raise MalformedEvent(_lt("%(key)s must be an ISO-8601 date-time", key=key)) from None
 
     def _dealer_advisor(self, data, required):
         advisor_id = data.get("advisor_id")
         if advisor_id is None and not required:
             return self.env["res.users"]
         if not isinstance(advisor_id, int) or isinstance(advisor_id, bool):
-            raise MalformedEvent("advisor_id must be a user id")
+            raise MalformedEvent(_lt("advisor_id must be a user id"))
         advisor = self.env["res.users"].browse(advisor_id).exists()
         if not advisor or advisor.share:
-            raise MalformedEvent("unknown advisor")
+            raise MalformedEvent(_lt("unknown advisor"))
         return advisor
 
     def _dealer_recording(self, data):
@@ -216,13 +220,13 @@ class DealerVideoEvent(models.Model):
         if not isinstance(recording, dict) or not all(
                 isinstance(recording.get(key), str) and recording[key]
                 for key in ("filename", "mimetype", "data_base64")):
-            raise MalformedEvent("recording needs filename, mimetype and data_base64")
+            raise MalformedEvent(_lt("recording needs filename, mimetype and data_base64"))
         if not recording["mimetype"].startswith(("video/", "audio/")):
-            raise MalformedEvent("recording must be audio or video")
+            raise MalformedEvent(_lt("recording must be audio or video"))
         try:
             base64.b64decode(recording["data_base64"], validate=True)
         except (binascii.Error, ValueError):
-            raise MalformedEvent("recording data is not base64") from None
+            raise MalformedEvent(_lt("recording data is not base64")) from None
         return recording
 
     # ------------------------------------------------------------

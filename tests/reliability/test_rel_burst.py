@@ -36,7 +36,7 @@ def test_burst_of_100_leads_each_acknowledged_once_and_fairly_routed(odoo):
     assert len(leads) == BURST
     assert sorted(lead["phone_sanitized"] for lead in leads) == sorted(phones)
     quarantined = odoo.sql(f"""
-        SELECT id, reason FROM dealer_lead_intake
+        SELECT id, reason_template AS reason FROM dealer_lead_intake
          WHERE source_id = {source_id} AND state = 'quarantined'""")
     assert quarantined == []
 

@@ -68,7 +68,7 @@ def test_hostile_body_is_refused_readably_and_kept(odoo, body, content_type):
     intake_id = payload.get("intake_id")
     assert isinstance(intake_id, int), payload
     rows = odoo.sql(f"""
-        SELECT state, reason, length(raw_payload) AS raw_length,
+        SELECT state, reason_code, reason_template AS reason, length(raw_payload) AS raw_length,
                (SELECT count(*) FROM ir_attachment a
                  WHERE a.res_model = 'dealer.lead.intake' AND a.res_id = i.id) AS attachments
           FROM dealer_lead_intake i WHERE id = {intake_id}""")

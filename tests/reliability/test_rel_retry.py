@@ -49,7 +49,7 @@ def test_retry_forty_quarantined_intakes_at_once(odoo):
     manager.call("dealer.lead.intake", "action_retry", intake_ids)
 
     rows = {row["id"]: row for row in odoo.sql(f"""
-        SELECT id, state, reason, lead_id FROM dealer_lead_intake
+        SELECT id, state, reason_template AS reason, lead_id FROM dealer_lead_intake
          WHERE id IN ({",".join(map(str, intake_ids))})""")}
     assert len(rows) == QUARANTINED
     unreachable = intake_ids[:STILL_UNREACHABLE]
