@@ -1,4 +1,4 @@
-import { Component, onWillStart, onWillUnmount, useState } from "@odoo/owl";
+import { Component, onWillStart, onWillUnmount, useEffect, useRef, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
@@ -16,7 +16,10 @@ export function statusLabel(message) {
         canceled: _t("Not sent"),
     };
     const label = String(labels[message.status] || "");
-    return message.reason ? `${label}: ${message.reason}` : label;
+    if (!message.reason) {
+        return label;
+    }
+    return String(_t("%(status)s: %(reason)s", { status: label, reason: message.reason }));
 }
 
 /**
@@ -41,8 +44,18 @@ export class DealerConversation extends Component {
         const context = this.props.action?.context || {};
         this.leadId = params.lead_id || context.active_id;
         this.state = useState({ data: null, body: "", sending: false });
+        this.threadRef = useRef("thread");
         this.onNotification = this.onNotification.bind(this);
         onWillStart(() => this.load());
+        // the latest text in view, like a phone, whenever the thread changes
+        useEffect(
+            (thread) => {
+                if (thread) {
+                    thread.scrollTop = thread.scrollHeight;
+                }
+            },
+            () => [this.threadRef.el, this.state.data]
+        );
         this.busService.subscribe("dealer_lead/conversation", this.onNotification);
         if (!this.busService.isActive) {
             this.busService.start();
@@ -125,6 +138,15 @@ export class DealerConversation extends Component {
             ev.preventDefault();
             this.send();
         }
+    }
+
+    openLead() {
+        this.actionService.doAction({
+            type: "ir.actions.act_window",
+            res_model: "crm.lead",
+            res_id: this.leadId,
+            views: [[false, "form"]],
+        });
     }
 
     openRecord(message) {
