@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 from odoo.tools import html2plaintext
 
 THREAD_LIMIT = 200
@@ -51,18 +52,15 @@ class DealerConversation(models.AbstractModel):
         return Visit.search([("partner_id", "=", lead.partner_id.id)])
 
     @api.model
-    def _dealer_messages(self, records):
-        """The texts posted on ``records`` (readable by the user), oldest first."""
-        domain = []
-        for model in {record._name for record in records}:
-            ids = records.filtered(lambda r, m=model: r._name == m).ids
-            domain.append([("model", "=", model), ("res_id", "in", ids)])
-        if not domain:
-            return self.env["mail.message"]
-        where = domain[0] if len(domain) == 1 else ["|", *domain[0], *domain[1]]
+    def _dealer_messages(self, *recordsets):
+        """The texts posted on the records of ``recordsets`` (already read with the user's
+        rights), oldest first."""
+        domain = Domain.OR(
+            Domain("model", "=", records._name) & Domain("res_id", "in", records.ids)
+            for records in recordsets if records)
         # sudo: only the texts of documents the user was just allowed to read
         messages = self.env["mail.message"].sudo().search(
-            [("message_type", "=", "sms"), *where], order="id desc", limit=THREAD_LIMIT)
+            Domain("message_type", "=", "sms") & domain, order="id desc", limit=THREAD_LIMIT)
         return messages.sorted("id")
 
     @api.model
@@ -71,7 +69,7 @@ class DealerConversation(models.AbstractModel):
         lead.check_access("read")
         leads = self._dealer_leads(lead)
         visits = self._dealer_visits(lead)
-        messages = self._dealer_messages(leads | visits if visits else leads)
+        messages = self._dealer_messages(leads, visits)
         titles = {("crm.lead", rec.id): rec.name for rec in leads}
         titles.update({("dealer.service.visit", rec.id): rec.name for rec in visits})
         replies = self.env["dealer.quick.reply"]._dealer_for_lead(lead)

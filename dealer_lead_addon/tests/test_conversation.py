@@ -61,6 +61,16 @@ class TestConversationThread(DealerConversationCommon):
         self.assertEqual(set(data["lead_ids"]), {self.customer_lead.id, self.second_lead.id})
         self.assertEqual(self._texts(self.stranger_lead), [("out", "Hi Paul")])
 
+    def test_service_visit_texts_are_in_the_thread(self):
+        partner = self.env["res.partner"].create({"name": "Sophie Tremblay", "phone": CUSTOMER})
+        self.customer_lead.partner_id = partner
+        visit = self.env["dealer.service.visit"].create({"partner_id": partner.id})
+        visit._message_sms("Votre véhicule est prêt.", partner_ids=partner.ids,
+                           put_in_queue=True)
+        message = self._thread(self.customer_lead)["messages"][-1]
+        self.assertEqual((message["direction"], message["body"], message["record_model"]),
+                         ("out", "Votre véhicule est prêt.", "dealer.service.visit"))
+
     def test_customer_text_is_on_the_left_written_by_the_customer(self):
         self._receive("Bonjour")
         message = self._thread(self.customer_lead)["messages"][0]
