@@ -61,6 +61,14 @@ class TestConversationThread(DealerConversationCommon):
         self.assertEqual(set(data["lead_ids"]), {self.customer_lead.id, self.second_lead.id})
         self.assertEqual(self._texts(self.stranger_lead), [("out", "Hi Paul")])
 
+    def test_a_lead_the_salesperson_may_not_read_is_left_out(self):
+        self.second_lead.user_id = self.sales_2  # Julie's: Marc's rights do not reach it
+        self.second_lead.with_user(self.sales_2).dealer_conversation_send("Bonjour, ici Julie")
+        self.assertEqual(self._thread(self.customer_lead)["lead_ids"], [self.customer_lead.id])
+        self.assertEqual(self._texts(self.customer_lead), [])
+        self.assertEqual(self._texts(self.customer_lead, self.env.ref("base.user_admin")),
+                         [("out", "Bonjour, ici Julie")])
+
     def test_service_visit_texts_are_in_the_thread(self):
         partner = self.env["res.partner"].create({"name": "Sophie Tremblay", "phone": CUSTOMER})
         self.customer_lead.partner_id = partner

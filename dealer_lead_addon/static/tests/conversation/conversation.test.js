@@ -3,12 +3,14 @@ import { beforeEach, describe, expect, test } from "@odoo/hoot";
 import { animationFrame } from "@odoo/hoot-mock";
 import {
     contains,
+    getService,
     makeMockEnv,
     mockService,
     mountWithCleanup,
     onRpc,
 } from "@web/../tests/web_test_helpers";
 
+import { DealerLeadBoard } from "@dealer_lead_addon/board/lead_board";
 import { DealerConversation, statusLabel } from "@dealer_lead_addon/conversation/conversation";
 
 describe.current.tags("desktop");
@@ -130,4 +132,41 @@ test("a text on one of the customer's leads reloads the thread", async () => {
     data = { ...data, messages: [] };
     await animationFrame();
     expect(".o_dealer_bubble").toHaveCount(3);
+});
+
+test("the live board opens a lead's conversation in one tap", async () => {
+    onRpc("crm.lead", "dealer_board_data", () => ({
+        now: "2026-11-24 15:00:00",
+        can_video: false,
+        is_manager: false,
+        leads: [
+            {
+                id: 7,
+                name: "RAV4",
+                customer: "Sophie Tremblay",
+                phone: "+15145550123",
+                phone_national: "514 555-0123",
+                source: "",
+                vehicle: "",
+                received: "2026-11-24 15:00:00",
+                deadline: "2026-11-24 15:10:00",
+                sla_state: "on_time",
+                holder: "Marc",
+                mine: true,
+                claimable: false,
+            },
+        ],
+    }));
+    const opened = [];
+    onRpc("crm.lead", "action_dealer_conversation", ({ args }) => {
+        opened.push(args[0]);
+        return { type: "ir.actions.client", tag: "dealer_lead_conversation", params: { lead_id: 7 } };
+    });
+    await mountWithCleanup(DealerLeadBoard);
+    const actions = [];
+    const action = getService("action");
+    action.doAction = async (value) => actions.push(value);
+    await contains(".o_dealer_board_conversation").click();
+    expect(opened).toEqual([[7]]);
+    expect(actions.map((value) => value.tag)).toEqual(["dealer_lead_conversation"]);
 });
