@@ -56,16 +56,20 @@
         "views/dealer_service_views.xml",
         "data/dealer_service_survey_data.xml",
         "data/dealer_service_data.xml",
+        "data/dealer_quick_reply_data.xml",
+        "views/dealer_conversation_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
             "dealer_lead_addon/static/src/board/**/*",
             "dealer_lead_addon/static/src/sandbox/*",
             "dealer_lead_addon/static/src/realtime/**/*",
+            "dealer_lead_addon/static/src/conversation/**/*",
         ],
         "web.assets_unit_tests": [
             "dealer_lead_addon/static/tests/*.test.js",
             "dealer_lead_addon/static/tests/realtime/**/*",
+            "dealer_lead_addon/static/tests/conversation/**/*",
         ],
         "web.assets_tests": [
             "dealer_lead_addon/static/tests/tours/*.js",

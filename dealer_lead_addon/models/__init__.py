@@ -55,3 +55,6 @@ from . import survey_user_input
 from . import dealer_service_payment
 from . import payment_transaction
 from . import mail_notification_service
+from . import dealer_quick_reply
+from . import dealer_conversation
+from . import crm_lead_conversation

@@ -36,3 +36,16 @@ class SmsTracker(models.Model):
             self.mapped("sms_uuid"), "failed",
             reason=error_message or (f"Twilio {error_code}" if error_code else sms_status))
         return result
+
+    def _update_sms_notifications(self, notification_status, failure_type=False,
+                                  failure_reason=False):
+        """An outbound text changed status: its lead's open conversations show it."""
+        result = super()._update_sms_notifications(
+            notification_status, failure_type=failure_type, failure_reason=failure_reason)
+        messages = self.mail_notification_id.mail_message_id.filtered(
+            lambda message: message.model == "crm.lead")
+        if messages:
+            # sudo: the delivery reports run as the public user; only the audience is read
+            self.env["crm.lead"].sudo().browse(
+                set(messages.mapped("res_id"))).exists()._dealer_conversation_notify()
+        return result

@@ -59,3 +59,4 @@ from . import test_service_survey
 from . import test_service_payment
 from . import test_video_short_link
 from . import test_quarantine_reason
+from . import test_conversation
