@@ -55,6 +55,9 @@
         "views/dealer_service_views.xml",
         "data/dealer_service_survey_data.xml",
         "data/dealer_service_data.xml",
+        "data/dealer_service_approval_data.xml",
+        "views/dealer_service_approval_templates.xml",
+        "views/dealer_service_approval_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -54,3 +54,7 @@ from . import survey_user_input
 from . import dealer_service_payment
 from . import payment_transaction
 from . import mail_notification_service
+from . import dealer_service_approval
+from . import dealer_video_session_service
+from . import crm_lead_survey
+from . import survey_user_input_sale
