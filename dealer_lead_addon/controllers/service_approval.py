@@ -4,6 +4,48 @@ from odoo.http import request
 from ..models.dealer_service_approval import APPROVAL_ROUTE
 
 DECISIONS = {"approve": True, "decline": False}
+# the page's words per customer language, written out like the customer texts (a French
+# customer reads French whether or not the French translation is loaded)
+PAGE_TEXTS = {
+    "fr": {
+        "heading": "Estimation pour votre",
+        "vehicle": "véhicule",
+        "approved_notice": ("Merci : les travaux sont approuvés. Nous vous "
+                            "écrirons par texto quand votre véhicule sera prêt."),
+        "declined_notice": ("C'est noté : les travaux sont "
+                            "refusés. Votre véhicule sera prêt à récupérer."),
+        "answered": "Cette estimation a déjà reçu une réponse.",
+        "no_video": ("La vidéo en direct n'est pas disponible pour "
+                     "le moment : répondez à notre texto ou appelez-nous."),
+        "bad_decision": "Choisissez Approuver ou Refuser.",
+        "approve": "Approuver les travaux",
+        "decline": "Refuser",
+        "show_me": "Montrez-moi en vidéo en direct",
+        "show_me_help": "Voyez la pièce avec votre conseiller avant de décider.",
+        "you_approved": "Vous avez approuvé cette estimation.",
+        "you_declined": "Vous avez refusé cette estimation.",
+        "expired": "Ce lien d'estimation est expiré : répondez à notre texto ou appelez-nous.",
+        "invalid": "Ce lien d'estimation n'est pas valide.",
+    },
+    "en": {
+        "heading": "Estimate for your",
+        "vehicle": "vehicle",
+        "approved_notice": ("Thank you: the work is approved. We "
+                            "will text you when your vehicle is ready."),
+        "declined_notice": "Noted: the work is declined. Your vehicle will be ready to pick up.",
+        "answered": "This estimate was answered already.",
+        "no_video": "Live video is not available right now: reply to our text or call us.",
+        "bad_decision": "Choose Approve or Decline.",
+        "approve": "Approve the work",
+        "decline": "Decline",
+        "show_me": "Show me on live video",
+        "show_me_help": "See the part with your advisor before you decide.",
+        "you_approved": "You approved this estimate.",
+        "you_declined": "You declined this estimate.",
+        "expired": "This estimate link expired: reply to our text or call us.",
+        "invalid": "This estimate link is not valid.",
+    },
+}
 
 
 class DealerServiceApprovalController(http.Controller):
@@ -57,9 +99,8 @@ class DealerServiceApprovalController(http.Controller):
         return visit, None
 
     def _env(self, visit=None):
-        lang = (visit.partner_id.lang if visit else None) or "fr_CA"
         # sudo: the page renders what the token grants
-        return request.env(context=dict(request.env.context, lang=lang), su=True)
+        return request.env(su=True)
 
     def _refusal(self, status, reason, visit=None):
         return self._render("dealer_lead_addon.service_estimate_refused",
@@ -73,9 +114,9 @@ class DealerServiceApprovalController(http.Controller):
         return self._render("dealer_lead_addon.service_estimate_page", values, status, visit)
 
     def _render(self, template, values, status, visit):
-        env = self._env(visit)
-        values = dict(values, lang=(env.lang or "fr_CA")[:2])
-        html = env["ir.qweb"]._render(template, values)
+        page_lang = visit._dealer_customer_lang() if visit else "fr"
+        values = dict(values, page_lang=page_lang, t=PAGE_TEXTS[page_lang])
+        html = self._env(visit)["ir.qweb"]._render(template, values)
         return request.make_response(html, status=status, headers=[
             ("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"),
             ("X-Robots-Tag", "noindex")])

@@ -168,6 +168,15 @@ class TestServiceApprovalPage(DealerApprovalCommon, HttpCase):
         self.assertIn("Plaquettes et disques avant", response.text)
         self.assertIn("412,50", response.text.replace("\xa0", " "))
         self.assertIn('lang="fr"', response.text)
+        self.assertIn("Approuver les travaux", response.text)
+        self.assertIn("Montrez-moi", response.text)
+
+    def test_the_page_of_an_english_customer_is_in_english(self):
+        self._waiting(self.john)
+        response = self._open(urlsplit(self._link(ENGLISH_CUSTOMER)).path)
+        self.assertIn('lang="en"', response.text)
+        self.assertIn("Approve the work", response.text)
+        self.assertIn("$412.50", response.text)
 
     def test_approve_on_the_page(self):
         visit = self._waiting()
