@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import LazyTranslate
 
 from ..tools import video_token
@@ -18,10 +18,18 @@ class DealerVideoSession(models.Model):
     lead_id = fields.Many2one(required=False)
     visit_id = fields.Many2one("dealer.service.visit", string="Service Visit", index=True,
                                ondelete="cascade", readonly=True)
+    # the company of the lead or of the visit (the multi-company rule reads it)
+    company_id = fields.Many2one("res.company", related=False, compute="_compute_company_id",
+                                 store=True)
 
     _lead_or_visit = models.Constraint(
         "CHECK(lead_id IS NOT NULL OR visit_id IS NOT NULL)",
         "A video session belongs to a lead or a service visit.")
+
+    @api.depends("lead_id.company_id", "visit_id.company_id")
+    def _compute_company_id(self):
+        for session in self:
+            session.company_id = session.lead_id.company_id or session.visit_id.company_id
 
     def _dealer_visit_staff_env(self, user=None):
         user = user or self.visit_id._dealer_advisor()

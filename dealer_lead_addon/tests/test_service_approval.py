@@ -227,6 +227,7 @@ class TestServiceApprovalPage(DealerApprovalCommon, HttpCase):
         session = visit.video_session_ids
         self.assertEqual(len(session), 1)
         self.assertFalse(session.lead_id)
+        self.assertEqual(session.company_id, visit.company_id)
         self.assertEqual((session.state, session.rung_user_ids), ("ringing", self.advisor))
         claims = decode_join_token(response.headers["Location"])
         self.assertEqual((claims["room"], claims["role"], claims["lead"], claims["lang"]),
