@@ -1,3 +1,5 @@
+import json
+import uuid
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -259,3 +261,16 @@ class TestServiceApprovalPage(DealerApprovalCommon, HttpCase):
         self.assertEqual((session.state, session.advisor_id), ("ended", self.advisor))
         self.assertTrue(visit.message_ids.filtered(
             lambda m: "3 min 00 s" in (m.body or "")))
+
+    def test_a_missed_call_from_the_gateway_gives_the_advisor_a_call_to_make(self):
+        visit = self._waiting()
+        self._open(self._path("/video"), data={"go": "1"})
+        session = visit.video_session_ids
+        body = json.dumps({"event_id": str(uuid.uuid4()), "event": "no_answer",
+                           "room": session.room, "lead": 0,
+                           "at": "2026-11-24T15:12:00Z"}).encode()
+        status, _answer = self.env["dealer.video.event"].sudo()._dealer_receive(body)
+        self.assertEqual((status, session.state), (200, "no_answer"))
+        activity = visit.activity_ids.filtered(
+            lambda a: a.summary == "Call back: missed video call")
+        self.assertEqual(activity.user_id, self.advisor)
