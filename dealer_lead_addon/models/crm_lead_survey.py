@@ -48,8 +48,10 @@ class CrmLead(models.Model):
         if not template or not (template.body or "").strip():
             return None
         body = self.env["dealer.outbound"]._render_sms(template, self, customer_lang)
+        # about the purchase, nothing to sell (CASL: not a commercial message, no consent
+        # needed); opt-out and quiet hours still hold where it leaves
         return self.env["dealer.outbound"]._send_sms(
-            self, body, purpose="sales", number=self.phone_sanitized, partner=partner or None)
+            self, body, purpose="transactional", number=self.phone_sanitized, partner=partner or None)
 
     def _dealer_survey_url(self):
         """The customer's personal link to the survey after the sale."""

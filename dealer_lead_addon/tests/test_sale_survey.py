@@ -38,13 +38,19 @@ class TestSaleSurvey(DealerTextingCommon):
         text = self._survey_texts()
         self.assertEqual(len(text), 1)
         self.assertIn(lead.dealer_survey_input_id.access_token, text.body)
-        self.assertEqual(text.dealer_purpose, "sales")
+        self.assertEqual(text.dealer_purpose, "transactional")
 
     def test_the_same_survey_as_the_service_customers(self):
         lead = self._won()
         self.assertEqual(lead.dealer_survey_input_id.survey_id,
                          self.env.ref("dealer_lead_addon.survey_service_satisfaction"))
         self.assertEqual(lead.dealer_survey_input_id.lang_id.code, "fr_CA")
+
+    def test_no_survey_text_to_a_customer_who_opted_out(self):
+        self.env["phone.blacklist"].sudo().add(CUSTOMER)
+        self._won()
+        self._run_queues()
+        self.assertFalse(self._survey_texts().filtered(lambda sms: sms.state != "canceled"))
 
     def test_won_again_texts_once(self):
         lead = self._won()
