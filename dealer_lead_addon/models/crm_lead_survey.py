@@ -51,7 +51,8 @@ class CrmLead(models.Model):
         # about the purchase, nothing to sell (CASL: not a commercial message, no consent
         # needed); opt-out and quiet hours still hold where it leaves
         return self.env["dealer.outbound"]._send_sms(
-            self, body, purpose="transactional", number=self.phone_sanitized, partner=partner or None)
+            self, body, purpose="transactional", number=self.phone_sanitized,
+            partner=partner or None)
 
     def _dealer_survey_url(self):
         """The customer's personal link to the survey after the sale."""
