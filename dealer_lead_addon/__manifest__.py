@@ -58,6 +58,9 @@
         "data/dealer_service_data.xml",
         "data/dealer_quick_reply_data.xml",
         "views/dealer_conversation_views.xml",
+        "data/dealer_service_approval_data.xml",
+        "views/dealer_service_approval_templates.xml",
+        "views/dealer_service_approval_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

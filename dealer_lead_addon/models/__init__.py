@@ -58,3 +58,7 @@ from . import mail_notification_service
 from . import dealer_quick_reply
 from . import dealer_conversation
 from . import crm_lead_conversation
+from . import dealer_service_approval
+from . import dealer_video_session_service
+from . import crm_lead_survey
+from . import survey_user_input_sale

@@ -15,11 +15,11 @@ def token_hash(token):
     return hashlib.sha256((token or "").encode()).hexdigest()
 
 
-class DealerServiceVisit(models.Model):  # pylint: disable=consider-merging-classes-inherited
+class DealerServiceVisit(models.Model):
     """Payment links of a visit: the advisor (or the 'ready' rule of the team) texts a link for
     the amount due; the visit shows paid as soon as Odoo's payment transaction is done."""
 
-    _inherit = "dealer.service.visit"
+    _inherit = "dealer.service.visit"  # pylint: disable=consider-merging-classes-inherited
 
     currency_id = fields.Many2one(related="company_id.currency_id")
     amount_due = fields.Monetary(currency_field="currency_id", tracking=True)

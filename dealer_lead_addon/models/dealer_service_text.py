@@ -13,6 +13,7 @@ KINDS = [
     ("cancelled", "Cancelled"),
     ("no_show", "No-show"),
     ("payment_link", "Payment Link"),
+    ("estimate", "Estimate"),
 ]
 
 

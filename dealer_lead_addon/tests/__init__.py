@@ -60,3 +60,5 @@ from . import test_service_payment
 from . import test_video_short_link
 from . import test_quarantine_reason
 from . import test_conversation
+from . import test_service_approval
+from . import test_sale_survey

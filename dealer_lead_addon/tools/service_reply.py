@@ -10,6 +10,9 @@ import re
 from .sms_keywords import normalise
 
 CONFIRM, RESCHEDULE, CANCEL = "confirm", "reschedule", "cancel"
+# a "no" to an estimate (see dealer.service.visit's approvals); to anything else, a text
+# for the advisor
+DECLINE = "decline"
 
 # first word (or the whole text) -> (answer, language or None)
 _WORDS = {
@@ -20,9 +23,12 @@ _WORDS = {
     "reschedule": (RESCHEDULE, "en"), "deplacer": (RESCHEDULE, "fr"),
     "annuler": (CANCEL, "fr"), "annulez": (CANCEL, "fr"), "annule": (CANCEL, "fr"),
     "cancel": (CANCEL, "en"),
+    "non": (DECLINE, "fr"), "no": (DECLINE, "en"), "n": (DECLINE, None),
+    "refuse": (DECLINE, "fr"), "refuser": (DECLINE, "fr"), "decline": (DECLINE, "en"),
 }
 # letters that only count when they are the whole answer ("C", not "c'est beau")
-_ALONE_ONLY = {"c", "r", "y", "o"}
+# and a bare "no" ("No problem, go ahead" is not a refusal)
+_ALONE_ONLY = {"c", "r", "y", "o", "n", "no", "non"}
 _PHRASES = [
     (re.compile(r"\b(annuler|annulez|annule) (le |mon |notre |ce )?(rendez-vous|rdv|rv)\b"),
      CANCEL, "fr"),
@@ -32,13 +38,14 @@ _PHRASES = [
     (re.compile(r"\b(autre (heure|moment|journee|jour|date))\b"), RESCHEDULE, "fr"),
     (re.compile(r"\b(reschedule|another (time|day|date)|different (time|day)|"
                 r"change (the |my )?(time|date|appointment))\b"), RESCHEDULE, "en"),
+    (re.compile(r"^(non|no)[ ,!.]+(merci|thanks|thank you)\b"), DECLINE, None),
 ]
 _STRIP = " .!?,;:'\"()*-"
 
 
 def classify(body):
-    """``(answer, lang)``: answer is 'confirm', 'reschedule', 'cancel' or None (anything
-    else: a question, a call-back request...); lang 'fr', 'en' or None."""
+    """``(answer, lang)``: answer is 'confirm', 'reschedule', 'cancel', 'decline' or None
+    (anything else: a question, a call-back request...); lang 'fr', 'en' or None."""
     text = normalise(body)
     whole = text.strip(_STRIP)
     if whole in _WORDS:

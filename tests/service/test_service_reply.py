@@ -1,7 +1,7 @@
 """tools/service_reply.py: appointment answers in French and English."""
 
 import pytest
-from dealer_tools.service_reply import CANCEL, CONFIRM, RESCHEDULE, classify
+from dealer_tools.service_reply import CANCEL, CONFIRM, DECLINE, RESCHEDULE, classify
 
 
 @pytest.mark.parametrize(("text", "answer", "lang"), [
@@ -25,3 +25,18 @@ def test_answers(text, answer, lang):
 ])
 def test_conversation_is_no_answer(text):
     assert classify(text) == (None, None)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("NON", "fr"), ("non.", "fr"), ("Non merci", None), ("NO", "en"), ("no thanks", None),
+    ("N", None), ("Refuser", "fr"), ("decline", "en"),
+])
+def test_a_no_to_an_estimate(text, lang):
+    assert classify(text) == (DECLINE, lang)
+
+
+@pytest.mark.parametrize("text", [
+    "No problem, go ahead", "non mais appelez-moi", "Nope", "n'importe quand",
+])
+def test_a_no_that_is_not_a_refusal(text):
+    assert classify(text)[0] != DECLINE
