@@ -55,6 +55,8 @@
         "views/dealer_service_views.xml",
         "data/dealer_service_survey_data.xml",
         "data/dealer_service_data.xml",
+        "data/dealer_mystery_data.xml",
+        "views/dealer_mystery_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

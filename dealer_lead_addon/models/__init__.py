@@ -54,3 +54,12 @@ from . import survey_user_input
 from . import dealer_service_payment
 from . import payment_transaction
 from . import mail_notification_service
+from . import dealer_mystery_shopper
+from . import dealer_lead_source_mystery
+from . import dealer_lead_intake_mystery
+from . import crm_lead_mystery
+from . import res_company_mystery
+from . import sms_sms_mystery
+from . import mail_mail_mystery
+from . import dealer_leaderboard_mystery
+from . import mail_notification_mystery
