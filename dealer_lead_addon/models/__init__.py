@@ -63,3 +63,4 @@ from . import sms_sms_mystery
 from . import mail_mail_mystery
 from . import dealer_leaderboard_mystery
 from . import mail_notification_mystery
+from . import res_config_settings_mystery

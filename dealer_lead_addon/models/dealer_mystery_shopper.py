@@ -2,6 +2,7 @@ import json
 import logging
 import statistics
 import uuid
+from datetime import timedelta
 
 from odoo import api, fields, models
 
@@ -16,6 +17,9 @@ MYSTERY_MARK = object()
 MYSTERY_DEFAULT_PHONE = "+14385550199"
 MYSTERY_FIRST_NAME = "Client"
 MYSTERY_LAST_NAME = "Mystère"
+# a test lead leaves the pipelines this long after a person answered it, or after it arrived
+MYSTERY_KEEP_ANSWERED_HOURS = 1
+MYSTERY_KEEP_HOURS = 24
 
 
 def mystery_env(env):
@@ -51,6 +55,25 @@ class DealerMysteryShopper(models.AbstractModel):
             [("active", "=", True), ("dealer_mystery_interval_hours", ">", 0)])
         for source in sources.filtered(lambda s: s._dealer_mystery_due(now)):
             self._dealer_mystery_send(source, now)
+        self._dealer_mystery_tidy(now)
+
+    @api.model
+    def _dealer_mystery_tidy(self, now):
+        """Archive the test leads that did their job (answered an hour ago) or that nobody
+        answered in a day: they do not pile up in the salespeople's pipelines. Their figures
+        stay (read from the intakes and the archived leads)."""
+        answered_before = now - timedelta(hours=MYSTERY_KEEP_ANSWERED_HOURS)
+        created_before = now - timedelta(hours=MYSTERY_KEEP_HOURS)
+        # sudo: the scheduler archives its own synthetic leads, whoever holds them
+        leads = self.env["crm.lead"].sudo().search([
+            ("dealer_is_test", "=", True),
+            "|", ("dealer_first_response_at", "<=", answered_before),
+            ("create_date", "<=", created_before),
+        ])
+        for lead in leads:
+            lead._message_log(body=lead._dealer_staff_env()._(
+                "Mystery shopper test lead: archived, its figures are on the leaderboard."))
+        leads.write({"active": False})
 
     @api.model
     def _dealer_mystery_send(self, source, now=None):

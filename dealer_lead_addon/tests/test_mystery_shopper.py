@@ -146,3 +146,18 @@ class TestMysteryShopper(DealerSlaCommon):
         self.assertFalse(lead.dealer_is_test)
         lead.with_user(self.manager).write({"dealer_is_test": True})
         self.assertFalse(lead.dealer_is_test)
+
+    def test_test_leads_leave_the_pipeline_once_answered(self):
+        answered, waiting = self._shop().lead_id
+        answered._dealer_human_responded("sms", self.sales_1, when=T0 + timedelta(minutes=5))
+        self.source.dealer_mystery_interval_hours = 0
+        self.email_source.dealer_mystery_interval_hours = 0
+        self._shop(T0 + timedelta(hours=2))
+        self.assertEqual((answered.active, waiting.active), (False, True))
+        self._shop(T0 + timedelta(hours=25))
+        self.assertFalse(waiting.active, "nobody answered in a day: archived too")
+        with self._frozen(T0 + timedelta(hours=25)):
+            data = self.env["dealer.leaderboard"].with_user(self.manager).with_context(
+                tz="America/Toronto").dealer_leaderboard_data()
+        self.assertEqual(data["mystery"]["week"][0]["answer_minutes"], 5.0,
+                         "the figures stay once archived")

@@ -118,7 +118,7 @@ export class DealerLeaderboard extends Component {
     }
 
     mysteryCount(test) {
-        return _t("%(tests)s test(s), %(answered)s answered", {
+        return _t("tests: %(tests)s, answered: %(answered)s", {
             tests: test.tests,
             answered: test.answered,
         });
