@@ -9,7 +9,7 @@ class DealerLeadSource(models.Model):
     _inherit = "dealer.lead.source"  # pylint: disable=consider-merging-classes-inherited
 
     dealer_mystery_interval_hours = fields.Integer(
-        string="Mystery Shopper Every (hours)", default=0,
+        string="Mystery Shopper Frequency (hours)", default=0,
         help="A synthetic test inquiry enters this source's channel this often, to measure "
              "the acknowledgement and the first human answer. 0: off.")
     dealer_mystery_channel = fields.Selection(

@@ -33,7 +33,7 @@ test("mystery shopper: one sentence per source, beside the real figures", async 
     );
     await mountWithCleanup(DealerLeaderboard, { props: { action: { params: {} } } });
     expect(queryAllTexts(".o_dealer_lb_mystery_summary")).toEqual([
-        "acknowledged in 4 s, answered by a person in 12.0 min (last: Marc Gagnon)",
+        "acknowledged in 4 s, answered by a person in 12.0 min (latest test: Marc Gagnon)",
         "not acknowledged yet, not answered by a person yet",
     ]);
     expect(queryAllTexts(".o_dealer_lb_mystery_count")).toEqual([
@@ -42,7 +42,7 @@ test("mystery shopper: one sentence per source, beside the real figures", async 
     ]);
     await contains("[data-period='week']").click();
     expect(".o_dealer_lb_mystery_summary").toHaveText(
-        "acknowledged in 2.5 min, answered by a person in 12.0 min (last: Marc Gagnon)"
+        "acknowledged in 2.5 min, answered by a person in 12.0 min (latest test: Marc Gagnon)"
     );
     await contains("[data-period='month']").click();
     expect(".o_dealer_lb_mystery").toHaveCount(0);

@@ -33,7 +33,7 @@ export function formatSeconds(value) {
 
 /**
  * One source's mystery shopper in a sentence: "acknowledged in 4 s, answered by a person in
- * 12 min (Marc Gagnon)"; what did not happen yet says so.
+ * 12 min (latest test: Marc Gagnon)"; what did not happen yet says so.
  */
 export function formatMysterySummary(test) {
     const ack =
@@ -44,7 +44,7 @@ export function formatMysterySummary(test) {
     if (test.answer_minutes === null || test.answer_minutes === undefined) {
         answer = _t("not answered by a person yet");
     } else if (test.last_answered_by) {
-        answer = _t("answered by a person in %(time)s (last: %(name)s)", {
+        answer = _t("answered by a person in %(time)s (latest test: %(name)s)", {
             time: formatMinutes(test.answer_minutes),
             name: test.last_answered_by,
         });
