@@ -161,3 +161,8 @@ class TestMysteryShopper(DealerSlaCommon):
                 tz="America/Toronto").dealer_leaderboard_data()
         self.assertEqual(data["mystery"]["week"][0]["answer_minutes"], 5.0,
                          "the figures stay once archived")
+
+    def test_test_leads_do_not_hide_a_silent_feed(self):
+        self._shop()
+        self.assertFalse(self.source.last_intake_at,
+                         "the feed watchdog counts the provider's inquiries only")
