@@ -61,6 +61,8 @@
         "data/dealer_service_approval_data.xml",
         "views/dealer_service_approval_templates.xml",
         "views/dealer_service_approval_views.xml",
+        "data/dealer_mystery_data.xml",
+        "views/dealer_mystery_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -62,3 +62,13 @@ from . import dealer_service_approval
 from . import dealer_video_session_service
 from . import crm_lead_survey
 from . import survey_user_input_sale
+from . import dealer_mystery_shopper
+from . import dealer_lead_source_mystery
+from . import dealer_lead_intake_mystery
+from . import crm_lead_mystery
+from . import res_company_mystery
+from . import sms_sms_mystery
+from . import mail_mail_mystery
+from . import dealer_leaderboard_mystery
+from . import mail_notification_mystery
+from . import res_config_settings_mystery

@@ -74,10 +74,12 @@ class DealerLeadSource(models.Model):
 
     def _dealer_recent_arrivals(self):
         """Arrival times of the source's last inquiries, newest first (read from the intake
-        records: no counter on the source row, which every intake would then lock)."""
+        records: no counter on the source row, which every intake would then lock). The
+        mystery shopper's own test inquiries say nothing of the feed: left out."""
         self.ensure_one()
         intakes = self.env["dealer.lead.intake"].sudo().search(
-            [("source_id", "=", self.id)], order="received_at desc, id desc",
+            [("source_id", "=", self.id), ("dealer_is_test", "=", False)],
+            order="received_at desc, id desc",
             limit=WATCHDOG_SAMPLE + 1)
         return intakes.mapped("received_at")
 

@@ -11,7 +11,8 @@ class DealerResponseReport(models.Model):
     ``within_10_pct`` / ``within_60_pct`` are 100 or 0 per row and averaged, so any grouping
     shows the share answered in time. A clock still running and not yet missed counts in
     neither (NULL): its outcome is not known yet. Median and 90th percentile cannot be
-    aggregated by the pivot: :meth:`_dealer_stats` computes them for any domain.
+    aggregated by the pivot: :meth:`_dealer_stats` computes them for any domain. The mystery
+    shopper's test leads are left out: they count in no real figure.
     """
 
     _name = "dealer.response.report"
@@ -87,6 +88,8 @@ class DealerResponseReport(models.Model):
                    %(within_10)s AS within_10_pct,
                    %(within_60)s AS within_60_pct
               FROM dealer_response_clock c
+              JOIN crm_lead l ON l.id = c.lead_id
+             WHERE l.dealer_is_test IS NOT TRUE
         """, within_5=self._within(5), within_10=self._within(10), within_60=self._within(60))
 
     @api.model

@@ -23,6 +23,37 @@ export function formatShare(value) {
     return `${formatFloat(value, { digits: [16, 0] })} %`;
 }
 
+/** Seconds as a reader says them: "4 s", "2 min". */
+export function formatSeconds(value) {
+    if (value < 120) {
+        return String(_t("%s s", formatFloat(value, { digits: [16, 0] })));
+    }
+    return formatMinutes(value / 60);
+}
+
+/**
+ * One source's mystery shopper in a sentence: "acknowledged in 4 s, answered by a person in
+ * 12 min (latest test: Marc Gagnon)"; what did not happen yet says so.
+ */
+export function formatMysterySummary(test) {
+    const ack =
+        test.ack_seconds === null || test.ack_seconds === undefined
+            ? _t("not acknowledged yet")
+            : _t("acknowledged in %s", formatSeconds(test.ack_seconds));
+    let answer;
+    if (test.answer_minutes === null || test.answer_minutes === undefined) {
+        answer = _t("not answered by a person yet");
+    } else if (test.last_answered_by) {
+        answer = _t("answered by a person in %(time)s (latest test: %(name)s)", {
+            time: formatMinutes(test.answer_minutes),
+            name: test.last_answered_by,
+        });
+    } else {
+        answer = _t("answered by a person in %s", formatMinutes(test.answer_minutes));
+    }
+    return `${ack}, ${answer}`;
+}
+
 /**
  * Leaderboard: per salesperson, team or source, for today, this week or this month, how many
  * leads came, how many a person answered, how fast (median, 90th percentile, shares within
@@ -75,6 +106,22 @@ export class DealerLeaderboard extends Component {
 
     get dimensionLabel() {
         return this.dimensions.find(([key]) => key === this.state.dimension)[1];
+    }
+
+    /** The mystery shopper's rows of the period, one per source. */
+    get mysteryRows() {
+        return this.state.data?.mystery?.[this.state.period] || [];
+    }
+
+    mysterySummary(test) {
+        return formatMysterySummary(test);
+    }
+
+    mysteryCount(test) {
+        return _t("tests: %(tests)s, answered: %(answered)s", {
+            tests: test.tests,
+            answered: test.answered,
+        });
     }
 
     setPeriod(period) {

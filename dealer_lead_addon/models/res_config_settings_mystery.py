@@ -1,0 +1,8 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"  # pylint: disable=consider-merging-classes-inherited
+
+    dealer_mystery_phone = fields.Char(related="company_id.dealer_mystery_phone", readonly=False)
+    dealer_mystery_email = fields.Char(related="company_id.dealer_mystery_email", readonly=False)
