@@ -17,6 +17,7 @@
         "calendar",
         "survey",
         "payment",
+        "mass_mailing_sms",
     ],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
@@ -55,6 +56,7 @@
         "views/dealer_service_views.xml",
         "data/dealer_service_survey_data.xml",
         "data/dealer_service_data.xml",
+        "views/dealer_promo_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -73,5 +75,6 @@
     "demo": [
         "demo/dealer_demo.xml",
         "demo/dealer_service_demo.xml",
+        "demo/dealer_promo_demo.xml",
     ],
 }

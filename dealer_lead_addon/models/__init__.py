@@ -54,3 +54,7 @@ from . import survey_user_input
 from . import dealer_service_payment
 from . import payment_transaction
 from . import mail_notification_service
+from . import dealer_marketing_send
+from . import mailing_trace
+from . import mailing_mailing
+from . import res_partner
