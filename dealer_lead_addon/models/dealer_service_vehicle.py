@@ -29,7 +29,7 @@ class DealerServiceVehicle(models.Model):
         help="When the vehicle left its last visit with a tire service.")
     last_tire_service_km = fields.Integer(
         string="Mileage at Last Tire Service (km)", compute="_compute_last_tire_service",
-        store=True)
+        store=True, help="Zero when the visit's mileage is unknown: only the months count.")
 
     _vin_company_uniq = models.Constraint(
         "UNIQUE(vin, company_id)", "This VIN is already registered.")
@@ -59,7 +59,7 @@ class DealerServiceVehicle(models.Model):
         company = company or self.env.company
         before = fields.Datetime.subtract(fields.Datetime.now(),
                                           months=company.dealer_tire_months)
-        due_by_km = self.search_fetch([("last_tire_service_at", "!=", False)],
+        due_by_km = self.search_fetch([("last_tire_service_km", ">", 0)],
                                       ["mileage", "last_tire_service_km"]).filtered(
             lambda vehicle: vehicle.mileage - vehicle.last_tire_service_km
             >= company.dealer_tire_km)
