@@ -21,13 +21,14 @@ class MailingMailing(models.Model):
 
     def _compute_dealer_reply_counts(self):
         counts = {mailing_id: (replies, optouts)
-                  for mailing_id, replies, optouts in self._dealer_reply_rows()}
+                  for mailing_id, replies, optouts, _ids in self._dealer_reply_rows()}
         for mailing in self:
             mailing.dealer_reply_count, mailing.dealer_optout_count = counts.get(
                 mailing.id, (0, 0))
 
     def _dealer_reply_rows(self):
-        """``(mailing id, replies, opt-outs)`` of these campaigns, from the inbound texts."""
+        """``(mailing id, replies, opt-outs, inbound ids)`` of these campaigns, from the
+        inbound texts."""
         ids = [mailing_id for mailing_id in self.ids if isinstance(mailing_id, int)]
         if not ids:
             return []
@@ -35,10 +36,11 @@ class MailingMailing(models.Model):
         self.env["dealer.sms.inbound"].flush_model()
         self.env.cr.execute(SQL("""
             WITH replies AS (
-                SELECT inbound.keyword, (
+                SELECT inbound.id, inbound.keyword, (
                     SELECT trace.mass_mailing_id FROM mailing_trace trace
                      WHERE trace.trace_type = 'sms' AND trace.sms_number = inbound.from_number
-                       AND trace.sent_datetime <= inbound.received_at
+                       -- received_at has whole seconds, sent_datetime microseconds
+                       AND date_trunc('second', trace.sent_datetime) <= inbound.received_at
                        AND trace.sent_datetime
                            > inbound.received_at - make_interval(days => %(days)s)
                      ORDER BY trace.sent_datetime DESC, trace.id DESC LIMIT 1
@@ -48,7 +50,24 @@ class MailingMailing(models.Model):
                     SELECT sms_number FROM mailing_trace
                      WHERE mass_mailing_id = ANY(%(ids)s) AND sent_datetime IS NOT NULL)
             )
-            SELECT mailing_id, count(*), count(*) FILTER (WHERE keyword = 'stop')
+            SELECT mailing_id, count(*), count(*) FILTER (WHERE keyword = 'stop'),
+                   array_agg(id ORDER BY id)
               FROM replies WHERE mailing_id = ANY(%(ids)s) GROUP BY mailing_id
         """, days=REPLY_WINDOW_DAYS, ids=ids))
         return self.env.cr.fetchall()
+
+    def action_dealer_view_replies(self):
+        """The texts the recipients sent back after this campaign (only the opt-outs with
+        ``dealer_optouts`` in the context: a filter of the list, nothing more)."""
+        self.ensure_one()
+        ids = [inbound_id for row in self._dealer_reply_rows() for inbound_id in row[3]]
+        domain = [("id", "in", ids)]
+        if self.env.context.get("dealer_optouts"):
+            domain.append(("keyword", "=", "stop"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Replies"),
+            "res_model": "dealer.sms.inbound",
+            "views": [(False, "list"), (False, "form")],
+            "domain": domain,
+        }

@@ -210,6 +210,18 @@ class TestPromoReplies(DealerPromoCommon):
         mailing.invalidate_recordset()
         self.assertEqual((mailing.dealer_reply_count, mailing.dealer_optout_count), (2, 1))
 
+    def test_the_campaign_lists_its_replies_and_its_opt_outs(self):
+        with self._frozen(MORNING):
+            mailing = self._send_campaign(self.sophie | self.john)
+        with self._frozen(MORNING + timedelta(hours=1)):
+            question = self._receive("Combien pour des Michelin?")
+            stop = self._receive("STOP", sender=ENGLISH)
+        replies = mailing.action_dealer_view_replies()
+        self.assertEqual(self.env["dealer.sms.inbound"].search(replies["domain"]),
+                         question | stop)
+        optouts = mailing.with_context(dealer_optouts=True).action_dealer_view_replies()
+        self.assertEqual(self.env["dealer.sms.inbound"].search(optouts["domain"]), stop)
+
     def test_french_arret_counts_as_an_opt_out(self):
         with self._frozen(MORNING):
             mailing = self._send_campaign(self.sophie)
@@ -225,6 +237,15 @@ class TestPromoReplies(DealerPromoCommon):
         with self._frozen(MORNING + timedelta(days=2, hours=1)):
             self._receive("Oui, rappelez-moi")
         self.assertEqual((first.dealer_reply_count, second.dealer_reply_count), (0, 1))
+
+    def test_a_reply_in_the_second_the_campaign_left_counts(self):
+        with self._frozen(MORNING):
+            mailing = self._send_campaign(self.sophie)
+        # the trace keeps microseconds, the inbound text whole seconds
+        mailing.mailing_trace_ids.sent_datetime = MORNING + timedelta(microseconds=400000)
+        with self._frozen(MORNING):
+            self._receive("Oui!")
+        self.assertEqual(mailing.dealer_reply_count, 1)
 
     def test_a_text_before_the_campaign_is_not_a_reply(self):
         with self._frozen(MORNING - timedelta(hours=1)):
