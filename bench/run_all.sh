@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 for script in bench/bench_*.py; do
     [ -e "$script" ] || continue
     echo "== $script"
-    if [ "$script" = bench/bench_burst.py ]; then
+    if [ "$script" = bench/bench_burst.py ] || [ "$script" = bench/bench_campaign.py ]; then
         # drives a real multi-worker Odoo from outside, with the reliability suite's harness
         .venv/bin/python "$script"
     else

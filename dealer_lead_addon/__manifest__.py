@@ -17,6 +17,7 @@
         "calendar",
         "survey",
         "payment",
+        "mass_mailing_sms",
     ],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
@@ -63,6 +64,7 @@
         "views/dealer_service_approval_views.xml",
         "data/dealer_mystery_data.xml",
         "views/dealer_mystery_views.xml",
+        "views/dealer_promo_views.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -83,5 +85,6 @@
     "demo": [
         "demo/dealer_demo.xml",
         "demo/dealer_service_demo.xml",
+        "demo/dealer_promo_demo.xml",
     ],
 }

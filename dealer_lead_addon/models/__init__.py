@@ -72,3 +72,7 @@ from . import mail_mail_mystery
 from . import dealer_leaderboard_mystery
 from . import mail_notification_mystery
 from . import res_config_settings_mystery
+from . import dealer_marketing_send
+from . import mailing_trace
+from . import mailing_mailing
+from . import res_partner

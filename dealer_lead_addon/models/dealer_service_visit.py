@@ -92,6 +92,9 @@ class DealerServiceVisit(models.Model):
                                       string="Unhappy Customer")
     text_ids = fields.One2many("dealer.service.text", "visit_id", string="Texts Sent",
                                readonly=True)
+    tire_service = fields.Boolean(
+        tracking=True,
+        help="Tires were changed or fitted at this visit: tire campaigns count from it.")
 
     _dms_uniq = models.Constraint(
         "UNIQUE(source_id, dms_id)", "This DMS appointment already exists.")

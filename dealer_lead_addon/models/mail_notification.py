@@ -9,4 +9,5 @@ class MailNotification(models.Model):
         ("sms_blacklist", "Opted Out (SMS)"),
         ("dealer_no_consent", "No Consent"),
         ("dealer_uncertain", "Maybe Sent (interrupted)"),
+        ("dealer_marketing_cap", "Marketing Cap Reached"),
     ])

@@ -30,6 +30,19 @@ class ResCompany(models.Model):
              "https://crm.dealer.example/dealer_lead/sms/inbound). Twilio signs this URL; leave "
              "empty to use the URL the request reached, as rebuilt from the proxy headers.")
 
+    dealer_marketing_cap = fields.Integer(
+        string="Marketing Texts per Customer", default=2,
+        help="At most this many promotional texts reach a customer in the period; the "
+             "others are canceled, whatever campaign, composer or automation sends them.")
+    dealer_marketing_cap_days = fields.Integer(
+        string="Marketing Cap Period (days)", default=30)
+    dealer_tire_months = fields.Integer(
+        string="Tire Service Due After (months)", default=6,
+        help="Tire campaigns target vehicles whose last tire service is older than this...")
+    dealer_tire_km = fields.Integer(
+        string="Tire Service Due After (km)", default=10000,
+        help="...or that drove this many kilometres since it.")
+
     def _dealer_e164(self, number):
         """``number`` in E.164, national numbers read with this company's country (the
         current company when empty); False when it is not a real phone number."""

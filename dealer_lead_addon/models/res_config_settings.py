@@ -11,6 +11,12 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.dealer_quiet_hour_end", readonly=False, string="Texts Sent Until")
     dealer_sms_webhook_url = fields.Char(
         related="company_id.dealer_sms_webhook_url", readonly=False)
+    dealer_marketing_cap = fields.Integer(
+        related="company_id.dealer_marketing_cap", readonly=False)
+    dealer_marketing_cap_days = fields.Integer(
+        related="company_id.dealer_marketing_cap_days", readonly=False)
+    dealer_tire_months = fields.Integer(related="company_id.dealer_tire_months", readonly=False)
+    dealer_tire_km = fields.Integer(related="company_id.dealer_tire_km", readonly=False)
 
     # ------------------------------------------------------------
     # Live video

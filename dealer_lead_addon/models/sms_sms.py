@@ -66,6 +66,7 @@ class SmsSms(models.Model):
     failure_type = fields.Selection(selection_add=[
         ("dealer_no_consent", "No Consent"),
         ("dealer_uncertain", "Maybe Sent (interrupted)"),
+        ("dealer_marketing_cap", "Marketing Cap Reached"),
     ])
 
     @api.model_create_multi
@@ -81,7 +82,18 @@ class SmsSms(models.Model):
             # always written, so that neither values nor a default_* context key can set them
             vals["dealer_purpose"] = send.purpose if send else self._dealer_default_purpose(vals)
             vals["dealer_urgent"] = bool(send and send.urgent)
+            if vals["dealer_purpose"] == "marketing":
+                vals["body"] = self._dealer_with_opt_out_notice(vals)
         return super().create(vals_list)
+
+    @api.model
+    def _dealer_with_opt_out_notice(self, vals):
+        """A promotion always says how to opt out (CASL, carriers), in the customer's
+        language: ARRÊT in French (the default), STOP in English."""
+        # sudo: only the recipient's language is read
+        partner = self.env["res.partner"].sudo().browse(vals.get("partner_id") or ())
+        lang = "en" if (partner.lang or "").startswith("en") else "fr"
+        return self.env["dealer.outbound"]._with_opt_out_notice(vals.get("body"), lang)
 
     def write(self, vals):
         if not server_send(self.env) and ("dealer_purpose" in vals or "dealer_urgent" in vals):
@@ -168,7 +180,7 @@ class SmsSms(models.Model):
         due = self.search(domain, limit=batch_size, order="id")
         records = due.try_lock_for_update()
         if records:
-            to_send = records._dealer_guard()
+            to_send = records._dealer_guard()._dealer_within_marketing_cap(now)
             to_send._dealer_before_leaving(now)
             to_send._dealer_mark_send_started()
             to_send._dealer_call_provider()
@@ -373,6 +385,39 @@ class SmsSms(models.Model):
         # the others are being sent by another worker right now: leave them to it
         remaining -= in_flight
         return remaining - remaining._dealer_hold_for_quiet_hours()
+
+    def _dealer_within_marketing_cap(self, now):
+        """Cancel the marketing texts that would pass a customer's frequency cap (default 2
+        in 30 days) and log the others as sent; return the texts that may leave.
+
+        Called by the queue driver on texts about to be marked in flight, in the transaction
+        that commits the mark. Each number is locked (transaction advisory lock, sorted: no
+        deadlock) and its count read fresh, so two workers sending the same customer's
+        promotions at once cannot both take the last slot: the second waits for the first
+        to commit and sees its log.
+        """
+        marketing = self.filtered(lambda sms: sms.dealer_purpose == "marketing")
+        if not marketing:
+            return self
+        # sudo: the cap is counted and written whoever sends
+        Log = self.env["dealer.marketing.send"].sudo()
+        Log._dealer_lock_numbers(marketing.mapped("number"))
+        over, log_values = self.browse(), []
+        for company, texts in marketing.grouped(lambda sms: sms._get_sms_company()).items():
+            since = fields.Datetime.subtract(now, days=company.dealer_marketing_cap_days)
+            counts = Log._dealer_counts_since(set(texts.mapped("number")), since)
+            for sms in texts.sorted("id"):
+                if counts[sms.number] >= company.dealer_marketing_cap:
+                    over |= sms
+                    continue
+                counts[sms.number] += 1
+                log_values.append({"number": sms.number, "sent_at": now,
+                                   "mailing_id": sms.mailing_id.id or False,
+                                   "company_id": company.id})
+        Log.create(log_values)
+        if over:
+            over._update_sms_state_and_trackers("canceled", failure_type="dealer_marketing_cap")
+        return self - over
 
     def _dealer_normalise_numbers(self):
         """Write every number in E.164 before any check (the opt-out list, the consent ledger

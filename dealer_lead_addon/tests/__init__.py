@@ -63,3 +63,4 @@ from . import test_conversation
 from . import test_service_approval
 from . import test_sale_survey
 from . import test_mystery_shopper
+from . import test_promotions

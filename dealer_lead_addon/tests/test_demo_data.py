@@ -86,3 +86,11 @@ class TestDemoData(TransactionCase):
     def test_live_demo_leads_arrived_through_intake(self):
         intakes = self.env["dealer.lead.intake"].sudo().search([])
         self.assertGreaterEqual(len(intakes.filtered("lead_id")), 4)
+
+    def test_tire_campaign_targets_vehicles_due_for_tires(self):
+        mailing = self._ref("demo_mailing_tires")
+        self.assertEqual(mailing.mailing_type, "sms")
+        recipients = self.env["res.partner"].browse(mailing._get_remaining_recipients())
+        self.assertIn(self._ref("demo_service_partner_sophie"), recipients)
+        # Luc's winter tires were fitted a week ago
+        self.assertNotIn(self._ref("demo_service_partner_luc"), recipients)

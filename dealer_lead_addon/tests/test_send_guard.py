@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from odoo.tests import tagged
 
@@ -85,7 +85,16 @@ class TestNoBypass(DealerTextingCommon):
 
     def test_every_path_sends_when_all_is_allowed(self):
         self._consent("marketing")
+        self.env.company.dealer_marketing_cap = 10  # one promotion per path
         self.assertEqual(self._try_each_path("marketing", DAY), self._everywhere(CUSTOMER))
+
+    def test_no_path_passes_the_marketing_cap(self):
+        self._consent("marketing")
+        self.env["dealer.marketing.send"].sudo().create([
+            {"number": CUSTOMER, "sent_at": DAY - timedelta(days=day)} for day in (1, 2)])
+        self.assertEqual(self._try_each_path("marketing", DAY), self._everywhere())
+        self.assertEqual(set(self._texts_to(CUSTOMER).mapped("failure_type")),
+                         {"dealer_marketing_cap"})
 
     def test_consent_withdrawn_after_a_text_was_queued_stops_it(self):
         self._consent("marketing")
