@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .dealer_mystery_shopper import is_mystery_env
+from .dealer_mystery_shopper import without_forged_test_flag
 
 
 class CrmLead(models.Model):
@@ -16,15 +16,10 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not is_mystery_env(self.env):
-            for vals in vals_list:
-                vals.pop("dealer_is_test", None)
-        return super().create(vals_list)
+        return super().create([without_forged_test_flag(self.env, vals) for vals in vals_list])
 
     def write(self, vals):
-        if "dealer_is_test" in vals and not is_mystery_env(self.env):
-            vals = {key: value for key, value in vals.items() if key != "dealer_is_test"}
-        return super().write(vals)
+        return super().write(without_forged_test_flag(self.env, vals))
 
     @api.model
     def _dealer_test_lead_ids(self, lead_ids):

@@ -31,6 +31,14 @@ def is_mystery_env(env):
     return env.context.get(MYSTERY_KEY) is MYSTERY_MARK
 
 
+def without_forged_test_flag(env, vals):
+    """``vals`` without ``dealer_is_test`` unless the mystery shopper's own code writes it: a
+    client can never mark a record as a test, nor a test as real."""
+    if "dealer_is_test" in vals and not is_mystery_env(env):
+        return {key: value for key, value in vals.items() if key != "dealer_is_test"}
+    return vals
+
+
 class DealerMysteryShopper(models.AbstractModel):
     """A built-in mystery shopper: on the schedule of each lead source, a synthetic inquiry
     enters the real intake pipeline through the source's own channel (its JSON API, or an ADF

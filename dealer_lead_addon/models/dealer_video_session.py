@@ -282,16 +282,7 @@ class DealerVideoSession(models.Model):
             # the gateway only records with both consents; never keep one we have no consent for
             lead._message_log(body=lead._dealer_staff_env()._(
                 "A video recording was discarded: no customer consent is on record."))
-        env = lead._dealer_staff_env()
-        outcome = dict(self._fields["outcome"]._description_selection(env)).get(
-            self.outcome, self.outcome or "")
-        if advisor and self.started_at:
-            body = env._("Live video call with %(advisor)s: %(duration)s (%(outcome)s).",
-                         advisor=advisor.name, duration=self.duration_display,
-                         outcome=outcome)
-        else:
-            body = env._("Live video session ended without an advisor (%(outcome)s).",
-                         outcome=outcome)
+        body = self._dealer_ended_note(lead._dealer_staff_env(), advisor)
         lead.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note",
                           attachment_ids=self.recording_id.ids)
         if self._dealer_is_answer(advisor):
@@ -345,3 +336,15 @@ class DealerVideoSession(models.Model):
         now = now or fields.Datetime.now()
         return self.state == "waiting" and self.link_expires_at and \
             self.link_expires_at > now + timedelta(minutes=5)
+
+    def _dealer_ended_note(self, env, advisor):
+        """The chatter note of an ended session, in the language of ``env``."""
+        self.ensure_one()
+        outcome = dict(self._fields["outcome"]._description_selection(env)).get(
+            self.outcome, self.outcome or "")
+        if advisor and self.started_at:
+            return env._("Live video call with %(advisor)s: %(duration)s (%(outcome)s).",
+                         advisor=advisor.name, duration=self.duration_display,
+                         outcome=outcome)
+        return env._("Live video session ended without an advisor (%(outcome)s).",
+                     outcome=outcome)

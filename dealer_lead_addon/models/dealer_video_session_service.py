@@ -160,16 +160,7 @@ class DealerVideoSession(models.Model):
                 "datas": recording["data_base64"], "res_model": visit._name,
                 "res_id": visit.id,
             })
-        env = self._dealer_visit_staff_env(advisor or None)
-        outcome = dict(self._fields["outcome"]._description_selection(env)).get(
-            self.outcome, self.outcome or "")
-        if advisor and self.started_at:
-            body = env._("Live video call with %(advisor)s: %(duration)s (%(outcome)s).",
-                         advisor=advisor.name, duration=self.duration_display,
-                         outcome=outcome)
-        else:
-            body = env._("Live video session ended without an advisor (%(outcome)s).",
-                         outcome=outcome)
+        body = self._dealer_ended_note(self._dealer_visit_staff_env(advisor or None), advisor)
         visit.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note",
                            attachment_ids=self.recording_id.ids)
         return True
