@@ -16,9 +16,8 @@ class TestServicePayment(DealerServiceCommon, HttpCase):
     """A texted payment link for the amount due; the visit is paid once the transaction is
     done; links expire; never in a promotion.
 
-    The transaction is settled as a provider's answer settles it (``_set_done`` then
-    ``_post_process``), on a provider-less transaction: ``payment_demo`` is not installed
-    with the addon's dependencies.
+    Payments run through Odoo's demo provider (``payment_demo``, which scripts/odoo_tests.py
+    installs for the tests only): the customer's payment is the provider's own "done" answer.
     """
 
     def _visit_with_amount(self, amount=250.0):
@@ -32,14 +31,17 @@ class TestServicePayment(DealerServiceCommon, HttpCase):
         return body[body.index("http"):].split()[0]
 
     def _pay(self, visit, amount):
+        """The customer pays ``amount`` on the link's page with Odoo's demo provider."""
+        provider = self.env.ref("payment.payment_provider_demo").sudo()
+        provider.state = "test"
         tx = self.env["payment.transaction"].sudo().create({
-            "provider_id": self.env["payment.provider"].sudo().search([], limit=1).id,
-            "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
+            "provider_id": provider.id,
+            "payment_method_id": self.env.ref("payment_demo.payment_method_demo").id,
             "amount": amount, "currency_id": visit.currency_id.id,
             "partner_id": visit.partner_id.id, "reference": f"SRV{visit.id}",
         })
-        tx._set_done()
-        tx._post_process()
+        tx.action_demo_set_done()  # the demo provider's answer: payment done
+        tx._post_process()  # what Odoo's post-processing cron does next
         return tx
 
     def test_the_link_is_texted_with_the_amount(self):
@@ -79,6 +81,7 @@ class TestServicePayment(DealerServiceCommon, HttpCase):
         visit = self._visit_with_amount()
         self._link(visit)
         tx = self._pay(visit, 250.0)
+        self.assertEqual((tx.provider_code, tx.state), ("demo", "done"))
         self.assertEqual(tx.dealer_service_visit_id, visit)
         self.assertEqual(visit.payment_state, "paid")
         self.assertTrue(visit.paid_at)
