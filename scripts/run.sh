@@ -90,7 +90,7 @@ EOF
 
 GATEWAY_ENV=development GATEWAY_HOST=127.0.0.1 GATEWAY_PORT="$GATEWAY_PORT" \
 GATEWAY_SECRET="$SECRET" GATEWAY_PUBLIC_URL="http://127.0.0.1:$GATEWAY_PORT" \
-GATEWAY_ODOO_URL="http://127.0.0.1:$ODOO_PORT" \
+GATEWAY_ODOO_URL="http://127.0.0.1:$ODOO_PORT" GATEWAY_STATE_DIR="$REPO/var/gateway-$GATEWAY_PORT" \
     .venv/bin/python -m video_gateway &
 GATEWAY_PID=$!
 "${ODOO_BIN[@]}" "${ODOO_ARGS[@]}" --http-interface 127.0.0.1 --http-port "$ODOO_PORT" &
