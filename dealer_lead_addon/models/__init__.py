@@ -6,6 +6,9 @@ from . import mail_mail
 from . import mail_notification
 from . import res_company
 from . import resource_calendar
+from . import resource_calendar_attendance
+from . import resource_calendar_leaves
+from . import resource_resource
 from . import res_config_settings
 from . import sms_sms
 from . import crm_team_member

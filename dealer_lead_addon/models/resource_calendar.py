@@ -1,10 +1,18 @@
 from datetime import UTC, timedelta
 
-from odoo import models
+from odoo import api, models, tools
+
+from ..tools.on_shift_cache import clear_on_shift_cache
 
 
 class ResourceCalendar(models.Model):
-    """The one answer to "are these business hours open now?" (teams, SLA policies, shifts)."""
+    """The one answer to "are these business hours open now?" (teams, SLA policies, shifts).
+
+    Every inquiry asks it several times (routing, the acknowledgement's after-hours variant,
+    who is offered an up-for-grabs lead) and Odoo's ``_work_intervals_batch`` reads the
+    attendances, leaves and time zones each time: the answer for one moment is cached, and
+    the cache is cleared whenever hours, leaves or resources change (``clear_on_shift_cache``).
+    """
 
     _inherit = "resource.calendar"
 
@@ -16,13 +24,33 @@ class ResourceCalendar(models.Model):
         if not self:
             return True
         self.ensure_one()
-        start = at.replace(tzinfo=UTC)
-        return bool(list(self._work_intervals_batch(start, start + timedelta(minutes=1))[False]))
+        return 0 in self._dealer_at_work_ids((), at)
 
     def _dealer_resources_on_shift(self, resources, at):
         """The ``resources`` whose own hours and leaves in this calendar cover ``at``."""
         self.ensure_one()
+        at_work = self._dealer_at_work_ids(tuple(sorted(resources.ids)), at)
+        return resources.filtered(lambda resource: resource.id in at_work)
+
+    @tools.ormcache("self.id", "resource_ids", "at")
+    def _dealer_at_work_ids(self, resource_ids, at):
+        """Ids of the resources at work at ``at`` in this calendar; 0 stands for the
+        calendar's own hours (no resource), asked when ``resource_ids`` is empty."""
         start = at.replace(tzinfo=UTC)
+        if not resource_ids:
+            intervals = self._work_intervals_batch(start, start + timedelta(minutes=1))
+            return frozenset([0] if list(intervals[False]) else [])
+        resources = self.env["resource.resource"].browse(resource_ids)
         intervals = self._work_intervals_batch(
             start, start + timedelta(minutes=1), resources=resources)
-        return resources.filtered(lambda resource: list(intervals[resource.id]))
+        return frozenset(rid for rid in resource_ids if list(intervals[rid]))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return clear_on_shift_cache(super().create(vals_list))
+
+    def write(self, vals):
+        return clear_on_shift_cache(self, super().write(vals))
+
+    def unlink(self):
+        return clear_on_shift_cache(self, super().unlink())

@@ -59,6 +59,35 @@ class TestRouting(DealerIntakeCommon):
             users = {self.team._dealer_next_available_member() for _i in range(3)}
         self.assertEqual(users, {self.sales_2})
 
+    def test_leave_taken_after_routing_takes_the_member_out(self):
+        with self._frozen(OPEN_NOW):
+            self.assertIn(self.sales_1, {self.team._dealer_next_available_member()
+                                         for _i in range(2)})
+            self.env["resource.calendar.leaves"].create({
+                "name": "Malade", "calendar_id": self.calendar.id,
+                "resource_id": self.sales_1.resource_ids.id,
+                "date_from": datetime(2026, 11, 24, 0, 0), "date_to": datetime(2026, 11, 25, 0, 0),
+            })
+            users = {self.team._dealer_next_available_member() for _i in range(3)}
+        self.assertEqual(users, {self.sales_2}, "the answer of the same moment was not reused")
+
+    def test_hours_changed_after_routing_apply_at_once(self):
+        at = datetime(2026, 11, 24, 21, 30)  # 16:30 Toronto, open until 17:00
+        self.assertTrue(self.team._dealer_next_available_member(at=at))
+        self.calendar.attendance_ids.filtered(
+            lambda attendance: attendance.hour_to == 17).hour_to = 16
+        self.assertFalse(self.team._dealer_next_available_member(at=at))
+
+    def test_member_moved_to_another_calendar_follows_it_at_once(self):
+        self.assertFalse(self.team._dealer_next_available_member(at=AFTER_HOURS_NOW))
+        evening = self.env["resource.calendar"].create({
+            "name": "Evening", "tz": "America/Toronto", "attendance_ids": [(5, 0, 0), (0, 0, {
+                "name": "Tue evening", "dayofweek": "1", "hour_from": 17, "hour_to": 21,
+                "day_period": "afternoon"})],
+        })
+        self.sales_2.resource_ids.calendar_id = evening
+        self.assertEqual(self.team._dealer_next_available_member(at=AFTER_HOURS_NOW), self.sales_2)
+
     def test_member_with_own_evening_shift(self):
         evening = self.env["resource.calendar"].create({
             "name": "Evening", "tz": "America/Toronto", "attendance_ids": [(5, 0, 0), (0, 0, {
