@@ -1,3 +1,5 @@
+import hashlib
+import hmac
 import secrets
 import statistics
 from itertools import pairwise
@@ -16,6 +18,11 @@ WATCHDOG_SAMPLE = 30
 WATCHDOG_MIN_SAMPLE = 5
 # silent for this many usual gaps (in business time) is abnormal
 WATCHDOG_GAP_FACTOR = 3
+# keys verified by this process: {(source id, stored hash): sha256 of the key}. The stored hash
+# costs thousands of PBKDF2 rounds per request on purpose; a provider sends the same key with
+# every lead. A regenerated key has a new stored hash: the old entry never matches again.
+VERIFIED_KEYS = {}
+VERIFIED_KEYS_MAX = 256
 
 
 class DealerLeadSource(models.Model):
@@ -217,9 +224,23 @@ class DealerLeadSource(models.Model):
             ("api_key_prefix", "=", key[:API_KEY_PREFIX_SIZE]),
         ])
         for source in candidates:
-            if source.api_key_hash and KEY_CRYPT_CONTEXT.verify(key, source.api_key_hash):
+            if source.api_key_hash and source._dealer_key_matches(key):
                 return source
         return self.browse()
+
+    def _dealer_key_matches(self, key):
+        """Whether ``key`` is this source's key: against the stored hash once per process,
+        then against the digest kept in memory (constant time both ways)."""
+        digest = hashlib.sha256(key.encode()).digest()
+        cached = VERIFIED_KEYS.get((self.id, self.api_key_hash))
+        if cached is not None:
+            return hmac.compare_digest(cached, digest)
+        if not KEY_CRYPT_CONTEXT.verify(key, self.api_key_hash):
+            return False
+        if len(VERIFIED_KEYS) >= VERIFIED_KEYS_MAX:
+            VERIFIED_KEYS.clear()
+        VERIFIED_KEYS[(self.id, self.api_key_hash)] = digest
+        return True
 
     @api.model
     def _dealer_disable_lead_enrichment(self):

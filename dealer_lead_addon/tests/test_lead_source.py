@@ -35,6 +35,12 @@ class TestLeadSourceApiKey(DealerIntakeCommon):
         self.assertFalse(self.env["dealer.lead.source"]._dealer_authenticate(
             "autotrader", self.SOURCE_KEY))
 
+    def test_a_new_key_refuses_the_old_one_even_once_verified(self):
+        Source = self.env["dealer.lead.source"]
+        self.assertEqual(Source._dealer_authenticate("autotrader", self.SOURCE_KEY), self.source)
+        self.source.action_generate_api_key()
+        self.assertFalse(Source._dealer_authenticate("autotrader", self.SOURCE_KEY))
+
     def test_lead_enrichment_is_off_after_install(self):
         setting = self.env["ir.config_parameter"].sudo().get_param(
             "crm.iap.lead.enrich.setting", "auto")
