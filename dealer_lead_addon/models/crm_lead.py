@@ -440,8 +440,7 @@ class CrmLead(models.Model):
         queued = vals["dealer_ack_sms_state"] or vals["dealer_ack_mail_state"]
         vals.update(dealer_ack_note="; ".join(notes) or False,
                     dealer_ack_requested_at=now if queued else False)
-        self.write(vals)
-        self._dealer_ack_refresh_state()
+        self.write({**vals, **self._dealer_ack_state_values(vals)})
 
     def _dealer_ack_prepare(self, now):
         """After hours or not, and the reply-by time the acknowledgement promises: the
@@ -570,8 +569,11 @@ class CrmLead(models.Model):
                     here = [item for item in todo if item[0].id not in seen]
                     for lead, field, state, note in todo:
                         if lead.id in seen:
-                            lead.with_env(lead.env(cr=cr))._dealer_ack_apply_channel(
-                                field, state, note)
+                            # only the status columns: not the whole lead, per verdict
+                            side = lead.with_env(lead.env(cr=cr)).with_context(
+                                prefetch_fields=False)
+                            side.fetch(ACK_STATUS_FIELDS)
+                            side._dealer_ack_apply_channel(field, state, note)
         except errors.LockNotAvailable:
             # the caller's own transaction holds a lead (it wrote it): record them there
             here = todo
@@ -598,23 +600,24 @@ class CrmLead(models.Model):
         vals = {field: state}
         if note:
             vals["dealer_ack_note"] = note
-        self.write(vals)
-        self._dealer_ack_refresh_state()
+        self.write({**vals, **self._dealer_ack_state_values(vals)})
 
-    def _dealer_ack_refresh_state(self):
-        """The acknowledgement's status: the best of its channels (a customer reached by
-        e-mail is acknowledged even if the text failed)."""
-        for lead in self:
-            states = {lead.dealer_ack_sms_state, lead.dealer_ack_mail_state} - {False}
-            state = next((s for s in ("delivered", "sent", "queued", "maybe_sent", "failed")
-                          if s in states), "skipped")
-            vals = {}
-            if lead.dealer_ack_state != state:
-                vals["dealer_ack_state"] = state
-            if state in ("sent", "delivered") and not lead.dealer_ack_sent_at:
-                vals["dealer_ack_sent_at"] = fields.Datetime.now()
-            if vals:
-                lead.write(vals)
+    def _dealer_ack_state_values(self, channel_vals):
+        """What the acknowledgement's status becomes once ``channel_vals`` are written: the
+        best of its channels (a customer reached by e-mail is acknowledged even if the text
+        failed). Returned, so that the lead is written once."""
+        self.ensure_one()
+        channels = {name: channel_vals.get(name, self[name])
+                    for name in ("dealer_ack_sms_state", "dealer_ack_mail_state")}
+        states = set(channels.values()) - {False}
+        state = next((s for s in ("delivered", "sent", "queued", "maybe_sent", "failed")
+                      if s in states), "skipped")
+        vals = {}
+        if self.dealer_ack_state != state:
+            vals["dealer_ack_state"] = state
+        if state in ("sent", "delivered") and not self.dealer_ack_sent_at:
+            vals["dealer_ack_sent_at"] = fields.Datetime.now()
+        return vals
 
     @api.model
     def _dealer_alert_text_failed(self, texts):

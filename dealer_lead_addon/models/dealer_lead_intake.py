@@ -305,7 +305,9 @@ class DealerLeadIntake(models.Model):
         """The country of ``company``: its partner's, read directly (every inquiry asks;
         ``res.company.country_id`` computes the whole address through ``address_get``)."""
         # sudo: the company's own address, whoever receives the inquiry (public webhook)
-        return company.sudo().partner_id.country_id.with_env(self.env)
+        # (only that column: the whole partner would be read for one country)
+        partner = company.sudo().partner_id.with_context(prefetch_fields=False)
+        return partner.country_id.with_env(self.env)
 
     @api.model
     def _dealer_parsed_values(self, inquiry):
