@@ -1,8 +1,6 @@
 from datetime import UTC, timedelta
 
-from odoo import api, models, tools
-
-from ..tools.on_shift_cache import clear_on_shift_cache
+from odoo import models, tools
 
 
 class ResourceCalendar(models.Model):
@@ -11,10 +9,12 @@ class ResourceCalendar(models.Model):
     Every inquiry asks it several times (routing, the acknowledgement's after-hours variant,
     who is offered an up-for-grabs lead) and Odoo's ``_work_intervals_batch`` reads the
     attendances, leaves and time zones each time: the answer for one moment is cached, and
-    the cache is cleared whenever hours, leaves or resources change (``clear_on_shift_cache``).
+    the cache is cleared whenever hours, leaves or resources change
+    (``dealer.at.work.cache.mixin``).
     """
 
-    _inherit = "resource.calendar"
+    _name = "resource.calendar"
+    _inherit = ("resource.calendar", "dealer.at.work.cache.mixin")
 
     def _dealer_is_open(self, at):
         """Whether the hours (leaves and public holidays included) cover ``at`` (naive UTC).
@@ -44,13 +44,3 @@ class ResourceCalendar(models.Model):
         intervals = self._work_intervals_batch(
             start, start + timedelta(minutes=1), resources=resources)
         return frozenset(rid for rid in resource_ids if list(intervals[rid]))
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        return clear_on_shift_cache(super().create(vals_list))
-
-    def write(self, vals):
-        return clear_on_shift_cache(self, super().write(vals))
-
-    def unlink(self):
-        return clear_on_shift_cache(self, super().unlink())

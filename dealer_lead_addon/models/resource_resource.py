@@ -1,19 +1,8 @@
-from odoo import api, models
-
-from ..tools.on_shift_cache import clear_on_shift_cache
+from odoo import models
 
 
 class ResourceResource(models.Model):
     """A resource (its calendar, time zone, user) changed: the cached at-work answers are stale."""
 
-    _inherit = "resource.resource"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        return clear_on_shift_cache(super().create(vals_list))
-
-    def write(self, vals):
-        return clear_on_shift_cache(self, super().write(vals))
-
-    def unlink(self):
-        return clear_on_shift_cache(self, super().unlink())
+    _name = "resource.resource"
+    _inherit = ("resource.resource", "dealer.at.work.cache.mixin")

@@ -1,0 +1,26 @@
+from odoo import api, models
+
+
+class DealerAtWorkCacheMixin(models.AbstractModel):
+    """Who is at work at a given moment is cached (``resource.calendar._dealer_at_work_ids``):
+    any change to the hours, leaves or resources that answer it clears that cache in every
+    worker (and a rollback clears it again, through the registry's ``reset_changes``)."""
+
+    _name = "dealer.at.work.cache.mixin"
+    _description = "Clears the cached at-work answers"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return records
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
