@@ -16,9 +16,9 @@ e-mail committed on its own as the mail gateway does:
   ADF e-mail becomes a plain lead, nothing parsed, routed or acknowledged;
 - stock + automation: the same with the automation rule a dealer would make without the addon
   (``base_automation``, on lead creation: an SMS template and an e-mail template). The lead
-  gets the customer's phone, e-mail and name through ``custom_values`` (the gateway's fallback
-  route: stock cannot read them from the ADF): the best case of stock, which then texts and
-  mails in the transaction (queued);
+  gets the customer's phone and name through ``custom_values`` (the gateway's fallback route:
+  stock cannot read them from the ADF) and the customer's e-mail as the sender's: the best
+  case of stock, which then texts and mails in the transaction (queued);
 - the addon: keep raw -> parse ADF -> locks and dedupe -> create -> route -> SLA clock ->
   consent -> sequence -> acknowledgement queued (rendered later by the acknowledgement cron).
 
@@ -44,6 +44,7 @@ LATENCY_N = int(os.environ.get("BENCH_LATENCY_N", "20"))
 CHUNK = int(os.environ.get("BENCH_CHUNK", "20"))
 ACK_CRON = "dealer_lead_addon.ir_cron_dealer_pending_acks"
 STOCK_TO = "inquiries@stock.bench.example"
+PROVIDER = "BenchProvider <leads@benchprovider.example>"
 QUEUE_CRONS = ("sms.ir_cron_sms_scheduler_action", "mail.ir_cron_mail_scheduler_action")
 
 ADF = """<?xml version="1.0" encoding="UTF-8"?>
@@ -63,7 +64,7 @@ ADF = """<?xml version="1.0" encoding="UTF-8"?>
 <comments>Est-ce que le véhicule est disponible pour un essai & une évaluation?</comments>
 </customer><provider><name>BenchProvider</name></provider></prospect></adf>"""
 
-EMAIL = """From: BenchProvider <leads@benchprovider.example>
+EMAIL = """From: {sender}
 To: {to}
 Subject: New lead {tag}-{i}
 Message-Id: <{tag}-{i}-{stamp}@bench.example>
@@ -114,6 +115,8 @@ class SmsProvider(BaseHTTPRequestHandler):
 
 
 class SmtpSink(socketserver.StreamRequestHandler):
+    received: ClassVar[set] = set()  # recipient addresses of the messages accepted
+
     def handle(self):
         self.wfile.write(b"220 sink ESMTP\r\n")
         in_data = False
@@ -126,6 +129,10 @@ class SmtpSink(socketserver.StreamRequestHandler):
             verb = line[:4].upper()
             if verb == b"EHLO":
                 self.wfile.write(b"250 sink\r\n")
+            elif verb == b"RCPT":
+                address = line.split(b":", 1)[1].strip().strip(b"<>").decode()
+                SmtpSink.received.add(address.lower())
+                self.wfile.write(b"250 OK\r\n")
             elif verb == b"DATA":
                 in_data = True
                 self.wfile.write(b"354 go\r\n")
@@ -211,17 +218,30 @@ def setup_stock_automation(env):
     return automation
 
 
+def sender_for(tag, i, automation):
+    """The provider sends the ADF e-mails; on the stock + automation path the customer writes
+    from their own address (the gateway would put the sender's address on the lead over any
+    ``custom_values``): stock's best case, its acknowledgement e-mail reaches the customer."""
+    return f"Client {tag}{i} <{email_for(tag, i)}>" if automation else PROVIDER
+
+
+def email_for(tag, i):
+    return f"client.{tag.lower()}{i}@bench.example"
+
+
 def stock_values(tag, i):
-    """The customer's contact on the stock lead (stock does not read the ADF), and the consent
-    the addon's SMS guard asks of a sales text in this database."""
-    return {"phone": phone_for(tag, i), "email_from": f"client.{tag}{i}@bench.example",
-            "contact_name": f"Client {tag}{i}"}
+    """The customer's phone and name on the stock lead (stock does not read the ADF)."""
+    return {"phone": phone_for(tag, i), "contact_name": f"Client {tag}{i}"}
 
 
 def grant_stock_consents(env, tag, start, count):
+    """Without them the addon's guard would cancel the stock path's text and e-mail: the
+    baseline must really send both."""
     env["dealer.consent"].sudo().create([{
-        "phone": phone_for(tag, i), "purpose": purpose, "kind": "express",
-        "source": "bench"} for i in range(start, start + count)
+        contact: value, "purpose": purpose, "kind": "express", "source": "bench"}
+        for i in range(start, start + count)
+        for contact, value in (("phone", phone_for(tag, i)),
+                               ("email", email_for(tag, i)))
         for purpose in ("sales", "marketing")])
     env.cr.commit()
 
@@ -238,7 +258,7 @@ def feed(env, to, tag, count, stock, start=0):
     for i in range(start, start + count):
         automation = stock == "automation"
         raw = EMAIL.format(to=STOCK_TO if automation else to, tag=tag, i=i, stamp=stamp,
-                           adf=adf_for(tag, i))
+                           adf=adf_for(tag, i), sender=sender_for(tag, i, automation))
         custom = stock_values(tag, i) if automation else None
         started = time.perf_counter()
         thread.message_process("crm.lead", raw, custom_values=custom)
@@ -272,7 +292,8 @@ def latencies(env, to, count):
     stamp = time.time()
     result = []
     for i in range(50000, 50000 + count):
-        raw = EMAIL.format(to=to, tag="L", i=i, stamp=stamp, adf=adf_for("L", i))
+        raw = EMAIL.format(to=to, tag="L", i=i, stamp=stamp, adf=adf_for("L", i),
+                           sender=PROVIDER)
         started = time.perf_counter()
         thread.message_process("crm.lead", raw)
         env.cr.commit()
@@ -315,6 +336,11 @@ def set_automation(env, automation, active):
 
 def reached(tag, start, count):
     return sum(1 for i in range(start, start + count) if phone_for(tag, i) in SmsProvider.received)
+
+
+def mailed(tag, start, count):
+    return sum(1 for i in range(start, start + count)
+               if email_for(tag, i) in SmtpSink.received)
 
 
 def main(env):
@@ -375,8 +401,10 @@ def main(env):
           f"{addon[0] / stock[0]:.2f}x")
     print(f"stock alias leads: {plain_leads}/{N}; "
           f"stock + automation leads: {stock_leads}/{N}, "
-          f"texted at the provider: {reached('S', 0, N)}/{N}; "
+          f"texted at the provider: {reached('S', 0, N)}/{N}, "
+          f"e-mailed at the SMTP sink: {mailed('S', 0, N)}/{N}; "
           f"addon leads with ADF data: {leads}/{N}, texted: {reached('A', 0, N)}/{N}, "
+          f"e-mailed: {mailed('A', 0, N)}/{N}, "
           f"ack states: {ack_states}; intake states: {states}; ack sms.sms: {acks}; "
           f"e-mails left in the queue: {mails}; stock sms.sms states: {stock_texts}")
     if lat:
