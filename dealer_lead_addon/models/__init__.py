@@ -47,6 +47,7 @@ from . import crm_lead_realtime
 from . import dealer_lead_relay
 from . import dealer_staff_command
 from . import ir_cron
+from . import ir_qweb
 from . import dealer_service_team
 from . import dealer_service_vehicle
 from . import dealer_service_visit

@@ -5,6 +5,8 @@ from markupsafe import Markup
 
 from odoo import api, models
 
+from .ir_qweb import CACHE_INLINE_KEY
+
 DEALER_PURPOSES = [
     ("ack", "Acknowledgement"),
     ("sales", "Sales follow-up"),
@@ -146,7 +148,8 @@ class DealerOutbound(models.AbstractModel):
         :return: the ``mail.mail`` records created (possibly canceled later by the guard)
         """
         record.ensure_one()
-        ctx = {"dealer_send": DealerSend(purpose), "dealer_automated": automated}
+        ctx = {"dealer_send": DealerSend(purpose), "dealer_automated": automated,
+               CACHE_INLINE_KEY: True}
         if not template.lang and hasattr(record, "_dealer_customer_lang"):
             # the layout is rendered in the template's language, else in the sender's (a
             # salesperson, the cron): the customer's, whoever sends
