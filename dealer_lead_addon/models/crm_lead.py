@@ -192,7 +192,9 @@ class CrmLead(models.Model):
         written by crons, webhooks and the gateway, whose own language is nobody's."""
         user = self[:1].user_id if user is None else user
         company = self[:1].company_id or self.env.company
-        lang = user.lang or company.partner_id.lang
+        # only the languages: not the whole partner of the user and of the company
+        lang = user.with_context(prefetch_fields=False).lang or (
+            company.with_context(prefetch_fields=False).partner_id.lang)
         return self.with_context(lang=lang).env if lang else self.env
 
     def _dealer_customer_lang(self):
@@ -600,7 +602,10 @@ class CrmLead(models.Model):
         vals = {field: state}
         if note:
             vals["dealer_ack_note"] = note
-        self.write({**vals, **self._dealer_ack_state_values(vals)})
+        # no tracked field changes: without mail_notrack, mail.thread would read every tracked
+        # field of the lead first (one query each in the side transaction)
+        self.with_context(mail_notrack=True).write(
+            {**vals, **self._dealer_ack_state_values(vals)})
 
     def _dealer_ack_state_values(self, channel_vals):
         """What the acknowledgement's status becomes once ``channel_vals`` are written: the

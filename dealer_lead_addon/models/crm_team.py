@@ -62,6 +62,8 @@ class CrmTeam(models.Model):
         """Members whose working hours (their own calendar and leaves, else the team's hours)
         cover ``at``."""
         on_shift = members.browse()
+        # the members' resources and calendars in one query, not one per member
+        members.user_id.resource_ids.fetch(["calendar_id"])
         by_calendar = members.grouped(lambda member: member.user_id.resource_ids[:1].calendar_id)
         for calendar, group in by_calendar.items():
             if not calendar:
