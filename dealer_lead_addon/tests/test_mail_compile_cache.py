@@ -2,8 +2,9 @@ from unittest.mock import patch
 
 from lxml import html
 
-from odoo.addons.base.models.ir_qweb import IrQweb, QWebError
 from odoo.tests import tagged
+
+from odoo.addons.base.models.ir_qweb import IrQweb, QWebError
 
 from ..models.ir_qweb import CACHE_INLINE_KEY
 from .common_intake import DealerIntakeCommon
