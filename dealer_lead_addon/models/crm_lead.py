@@ -497,7 +497,10 @@ class CrmLead(models.Model):
         if not texts:
             return
         # sudo: the queue and the guard update the status whoever triggered them
-        leads = self.sudo().search([("dealer_ack_sms_uuid", "in", texts.mapped("uuid"))])
+        # only what the verdicts read: not the whole lead, at every queue run
+        leads = self.sudo().search_fetch(
+            [("dealer_ack_sms_uuid", "in", texts.mapped("uuid"))],
+            ["dealer_ack_sms_uuid", *ACK_STATUS_FIELDS])
         by_uuid = texts.grouped("uuid")
         reasons = dict(texts._fields["failure_type"]._description_selection(self.env))
         verdicts = []
@@ -522,7 +525,8 @@ class CrmLead(models.Model):
         if not mails:
             return
         # sudo: the mail queue updates the status whoever queued the e-mail
-        leads = self.sudo().search([("dealer_ack_mail_id", "in", mails.ids)])
+        leads = self.sudo().search_fetch([("dealer_ack_mail_id", "in", mails.ids)],
+                                         ["dealer_ack_mail_id", *ACK_STATUS_FIELDS])
         self._dealer_ack_record([
             (lead, "dealer_ack_mail_state", self._dealer_ack_mail_state(lead.dealer_ack_mail_id),
              lead.dealer_ack_mail_id.failure_reason
