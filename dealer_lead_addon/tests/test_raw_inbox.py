@@ -51,6 +51,11 @@ class TestRawInboxIntake(RawInboxCase, DealerIntakeCommon):
         self.assertTrue(intake.reason_code)
         self.assertEqual(intake.raw_payload, '{"customer": ')
 
+    def test_each_inquiry_is_numbered_by_year_and_id(self):
+        intake = self._bad()
+        self.assertEqual(intake.name, f"INQ/{OPEN_NOW.year}/{intake.id:06d}")
+        self.assertEqual(intake.search([("name", "=", intake.name)]), intake)
+
     def test_managers_are_alerted_once_per_source_and_hour(self):
         burst = self._bad() | self._bad(OPEN_NOW + timedelta(minutes=30))
         self.assertEqual(self._alerted(burst), burst[0])
