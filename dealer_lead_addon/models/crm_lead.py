@@ -355,7 +355,9 @@ class CrmLead(models.Model):
                          team=self.team_id.name)
         if not user:
             return env._("Nobody to route this lead to.")
-        return env._("Routed to %(user)s (%(how)s).", user=user.name,
+        # only the name: not the salesperson's whole partner, at every inquiry
+        return env._("Routed to %(user)s (%(how)s).",
+                     user=user.with_context(prefetch_fields=False).name,
                      how=env._(how) if how else "-")
 
     def _dealer_route(self, **facts):
