@@ -65,9 +65,11 @@ async def test_customer_and_advisor_pages_decode_each_others_frames(
         await customer.goto(f"{gateway.http}/join/{token(room, lang='en')}")
         await join_as_customer(customer)
         fake_odoo.wait_for("customer_waiting")
-        # the gateway tells Odoo as it welcomes the page: the page may still be drawing it
+        # the gateway tells Odoo as it welcomes the page: the page may still be drawing it (a
+        # function, not an expression: the page's CSP forbids the eval that polls an expression)
         await customer.wait_for_function(
-            "document.querySelector('#status').textContent.includes('advisor will be with you')")
+            "() => document.querySelector('#status').textContent"
+            ".includes('advisor will be with you')")
         await advisor.goto(f"{gateway.http}/join/{token(room, 'advisor')}")
         await wait_rising(customer)
         await wait_rising(advisor)
