@@ -11,6 +11,7 @@ class DealerLeadIntake(models.Model):
 
     dealer_is_test = fields.Boolean(
         string="Mystery Shopper Test", readonly=True, copy=False, index="btree_not_null",
+        groups="dealer_lead_addon.group_dealer_lead_manager",
         help="A synthetic inquiry sent by the built-in mystery shopper.")
 
     @api.model_create_multi

@@ -2,23 +2,26 @@ from datetime import timedelta
 
 from odoo import fields, models
 
+MANAGERS = "dealer_lead_addon.group_dealer_lead_manager"
+
 
 class DealerLeadSource(models.Model):
-    """The mystery shopper's schedule of a source (off by default)."""
+    """The mystery shopper's schedule of a source (off by default): managers only, a
+    salesperson who knew when the tests come would know which leads they are."""
 
     _inherit = "dealer.lead.source"  # pylint: disable=consider-merging-classes-inherited
 
     dealer_mystery_interval_hours = fields.Integer(
-        string="Mystery Shopper Frequency (hours)", default=0,
+        string="Mystery Shopper Frequency (hours)", default=0, groups=MANAGERS,
         help="A synthetic test inquiry enters this source's channel this often, to measure "
              "the acknowledgement and the first human answer. 0: off.")
     dealer_mystery_channel = fields.Selection(
         [("http", "HTTP API (JSON)"), ("email", "E-mail (ADF)")],
-        string="Mystery Shopper Channel", default="http", required=True,
+        string="Mystery Shopper Channel", default="http", required=True, groups=MANAGERS,
         help="How the provider of this source sends its leads: the test inquiry takes the "
              "same way.")
     dealer_mystery_last_at = fields.Datetime(
-        string="Last Mystery Shopper", readonly=True, copy=False)
+        string="Last Mystery Shopper", readonly=True, copy=False, groups=MANAGERS)
 
     def _dealer_mystery_due(self, now):
         self.ensure_one()

@@ -52,8 +52,11 @@ class DealerLeaderboard(models.AbstractModel):
         return {period: (to_utc(start), end) for period, start in starts.items()}
 
     @api.model
-    def dealer_leaderboard_data(self):
-        """Everything the leaderboard screen shows, as JSON."""
+    def dealer_leaderboard_data(self, kiosk=False):
+        """Everything the leaderboard screen shows, as JSON.
+
+        :param bool kiosk: for the showroom screen, which salespeople see too
+        """
         now = fields.Datetime.now()
         periods = self._dealer_periods(now)
         return {

@@ -1,6 +1,7 @@
 import json
 from datetime import datetime, timedelta
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from ..models.dealer_mystery_shopper import MYSTERY_DEFAULT_PHONE
@@ -166,3 +167,71 @@ class TestMysteryShopper(DealerSlaCommon):
         self._shop()
         self.assertFalse(self.source.last_intake_at,
                          "the feed watchdog counts the provider's inquiries only")
+
+
+@tagged("post_install", "-at_install")
+class TestMysteryShopperSecrecy(DealerSlaCommon):
+    """Salespeople are the ones tested: nothing tells them which leads are tests, nor when
+    the tests come."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.manager.group_ids |= cls.env.ref("dealer_lead_addon.group_dealer_lead_manager")
+        cls.env.company.dealer_mystery_phone = TEST_NUMBER
+        cls.source.write({"dealer_mystery_interval_hours": 24})
+        cls.env["dealer.sms.sandbox.message"]._dealer_enable_sandbox(
+            cls.env.company, base_url="http://dealer.example")
+
+    def _as_salesperson(self, model):
+        return self.env[model].with_user(self.sales_1)
+
+    def test_a_salesperson_cannot_read_which_intake_is_a_test(self):
+        with self._frozen(T0):
+            self.env["dealer.mystery.shopper"]._cron_dealer_mystery_shop()
+        test_intake = self.env["dealer.lead.intake"].search([("dealer_is_test", "=", True)])
+        self.assertTrue(test_intake)
+        intake = test_intake.with_user(self.sales_1)
+        intake.read(["name"])  # the inquiry itself stays readable
+        with self.assertRaises(AccessError):
+            intake.read(["dealer_is_test"])
+
+    def test_a_salesperson_cannot_read_a_source_test_schedule(self):
+        source = self.source.with_user(self.sales_1)
+        source.read(["name"])
+        for field in ("dealer_mystery_interval_hours", "dealer_mystery_last_at"):
+            with self.assertRaises(AccessError):
+                source.read([field])
+
+    def test_a_salesperson_cannot_read_the_test_number(self):
+        with self.assertRaises(AccessError):
+            self.env.company.with_user(self.sales_1).read(["dealer_mystery_phone"])
+
+    def test_a_salesperson_source_form_has_no_mystery_section(self):
+        arch = self._as_salesperson("dealer.lead.source").get_views(
+            [(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn("dealer_mystery", arch)
+        self.assertIn("watchdog", arch)
+
+    def test_a_salesperson_intake_search_has_no_test_filter(self):
+        arch = self._as_salesperson("dealer.lead.intake").get_views(
+            [(False, "search")])["views"]["search"]["arch"]
+        self.assertNotIn("dealer_is_test", arch)
+
+    def test_the_manager_source_form_shows_the_schedule(self):
+        arch = self.env["dealer.lead.source"].with_user(self.manager).get_views(
+            [(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("dealer_mystery_interval_hours", arch)
+
+    def test_leaderboard_with_its_tests_is_the_managers(self):
+        Board = self.env["dealer.leaderboard"].with_context(tz="America/Toronto")
+        with self._frozen(T0 + timedelta(minutes=5)):
+            self.assertIn("mystery", Board.with_user(self.manager).dealer_leaderboard_data())
+            with self.assertRaises(AccessError):
+                Board.with_user(self.sales_1).dealer_leaderboard_data()
+
+    def test_showroom_screen_shows_no_test(self):
+        Board = self.env["dealer.leaderboard"].with_context(tz="America/Toronto")
+        with self._frozen(T0 + timedelta(minutes=5)):
+            data = Board.with_user(self.manager).dealer_leaderboard_data(kiosk=True)
+        self.assertNotIn("mystery", data)

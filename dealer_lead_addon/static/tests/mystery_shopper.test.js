@@ -53,3 +53,13 @@ test("mystery shopper: no section when no source is tested", async () => {
     await mountWithCleanup(DealerLeaderboard, { props: { action: { params: {} } } });
     expect(".o_dealer_lb_mystery").toHaveCount(0);
 });
+
+test("mystery shopper: the showroom screen asks for its figures as the kiosk", async () => {
+    const asked = [];
+    onRpc("dealer.leaderboard", "dealer_leaderboard_data", ({ kwargs }) => {
+        asked.push(kwargs.kiosk);
+        return data(undefined);
+    });
+    await mountWithCleanup(DealerLeaderboard, { props: { action: { params: { kiosk: true } } } });
+    expect(asked).toEqual([true]);
+});

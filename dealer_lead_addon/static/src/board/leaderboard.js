@@ -93,7 +93,9 @@ export class DealerLeaderboard extends Component {
     }
 
     async load() {
-        this.state.data = await this.orm.call("dealer.leaderboard", "dealer_leaderboard_data", []);
+        this.state.data = await this.orm.call("dealer.leaderboard", "dealer_leaderboard_data", [], {
+            kiosk: this.kiosk,
+        });
     }
 
     get figures() {
