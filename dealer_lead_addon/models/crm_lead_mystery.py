@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .dealer_mystery_shopper import without_forged_test_flag
+from .dealer_mystery_shopper import MANAGERS, without_forged_test_flag
 
 
 class CrmLead(models.Model):
@@ -10,7 +10,7 @@ class CrmLead(models.Model):
 
     dealer_is_test = fields.Boolean(
         string="Mystery Shopper Test", readonly=True, copy=False, index="btree_not_null",
-        groups="dealer_lead_addon.group_dealer_lead_manager",
+        groups=MANAGERS,
         help="A synthetic lead of the built-in mystery shopper: its texts and e-mails reach "
              "only the dealer's own test contact, and it counts in no real figure.")
 

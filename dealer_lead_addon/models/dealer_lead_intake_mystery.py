@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .dealer_mystery_shopper import without_forged_test_flag
+from .dealer_mystery_shopper import MANAGERS, without_forged_test_flag
 
 
 class DealerLeadIntake(models.Model):
@@ -11,7 +11,7 @@ class DealerLeadIntake(models.Model):
 
     dealer_is_test = fields.Boolean(
         string="Mystery Shopper Test", readonly=True, copy=False, index="btree_not_null",
-        groups="dealer_lead_addon.group_dealer_lead_manager",
+        groups=MANAGERS,
         help="A synthetic inquiry sent by the built-in mystery shopper.")
 
     @api.model_create_multi

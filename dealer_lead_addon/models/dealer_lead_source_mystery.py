@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import fields, models
 
-MANAGERS = "dealer_lead_addon.group_dealer_lead_manager"
+from .dealer_mystery_shopper import MANAGERS
 
 
 class DealerLeadSource(models.Model):

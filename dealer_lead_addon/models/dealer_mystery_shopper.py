@@ -20,6 +20,8 @@ MYSTERY_LAST_NAME = "Mystère"
 # a test lead leaves the pipelines this long after a person answered it, or after it arrived
 MYSTERY_KEEP_ANSWERED_HOURS = 1
 MYSTERY_KEEP_HOURS = 24
+# who may know which leads are tests, and when they come (not the salespeople they test)
+MANAGERS = "dealer_lead_addon.group_dealer_lead_manager"
 
 
 def mystery_env(env):

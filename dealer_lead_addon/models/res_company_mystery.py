@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from .dealer_lead_source_mystery import MANAGERS
+from .dealer_mystery_shopper import MANAGERS
 
 
 class ResCompany(models.Model):
