@@ -13,7 +13,7 @@ from odoo.tools import LazyTranslate, email_normalize, html2plaintext, plaintext
 
 from ..tools import adf
 from ..tools import inquiry as inquiry_tools
-from ..tools.concurrency import CONCURRENCY_ERRORS, read_committed_cursor
+from ..tools.concurrency import CONCURRENCY_ERRORS, read_committed_cursor, try_xact_locks
 
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
@@ -382,14 +382,13 @@ class DealerLeadIntake(models.Model):
         transaction: wait until it ends, then raise ``ConcurrencyError``; Odoo retries the
         request, whose new snapshot sees the other lead (attached, or a repeat).
         """
-        for lock_id in sorted({advisory_lock_id(key) for key in self._dealer_dedupe_keys(
-                inquiry)}):
-            self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [lock_id])
-            if not self.env.cr.fetchone()[0]:
-                self._dealer_wait_for_lock(lock_id)
-                raise ConcurrencyError(
-                    f"intake {self.id}: an inquiry with the same phone, e-mail or provider "
-                    "lead id was being received at the same time")
+        held = try_xact_locks(self.env.cr, sorted({
+            advisory_lock_id(key) for key in self._dealer_dedupe_keys(inquiry)}))
+        if held is not None:
+            self._dealer_wait_for_lock(held)
+            raise ConcurrencyError(
+                f"intake {self.id}: an inquiry with the same phone, e-mail or provider "
+                "lead id was being received at the same time")
         self._dealer_check_snapshot(inquiry)
 
     def _dealer_wait_for_lock(self, lock_id):

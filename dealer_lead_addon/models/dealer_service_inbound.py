@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ConcurrencyError
 from odoo.tools import LazyTranslate
 
-from ..tools.concurrency import read_committed_cursor
+from ..tools.concurrency import read_committed_cursor, try_xact_locks
 from .dealer_lead_intake import advisory_lock_id
 from .dealer_service_visit import STATUSES
 
@@ -98,8 +98,7 @@ class DealerServiceInbound(models.Model):
         """Two pushes of one DMS id at once: the second waits, then Odoo retries it with a
         snapshot that sees the first one's visit."""
         lock_id = advisory_lock_id(f"dms:{self.source_id.id}:{dms_id}")
-        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [lock_id])
-        if not self.env.cr.fetchone()[0]:
+        if try_xact_locks(self.env.cr, [lock_id]) is not None:
             self.env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
             raise ConcurrencyError(f"DMS push {dms_id} received twice at the same time")
         with read_committed_cursor(self.env) as (cr, inline):

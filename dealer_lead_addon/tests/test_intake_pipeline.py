@@ -72,6 +72,24 @@ class TestIntakePipelineConcurrency(DealerIntakeCommon):
         self.assertEqual(waited, [advisory_lock_id("phone:+15145550123")])
         self.assertFalse(self._intakes().filtered(lambda i: i.state == "quarantined"))
 
+    def test_locks_stop_at_the_first_key_held_by_another_transaction(self):
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        self.addCleanup(other.close)
+        other.execute("SELECT pg_advisory_xact_lock(%s)", [2])
+        self.assertEqual(concurrency.try_xact_locks(self.env.cr, [1, 2, 3]), 2)
+        # the key after the held one was not taken: a third worker can take it
+        other.execute("SELECT pg_try_advisory_xact_lock(%s), pg_try_advisory_xact_lock(%s)",
+                      [1, 3])
+        self.assertEqual(other.fetchone(), (False, True))
+
+    def test_locks_free_are_all_taken(self):
+        self.assertIsNone(concurrency.try_xact_locks(self.env.cr, [11, 12]))
+        other = sql_db.db_connect(self.env.cr.dbname).cursor()
+        self.addCleanup(other.close)
+        other.execute("SELECT pg_try_advisory_xact_lock(%s), pg_try_advisory_xact_lock(%s)",
+                      [11, 12])
+        self.assertEqual(other.fetchone(), (False, False))
+
     @mute_logger("odoo.sql_db", INTAKE_LOGGER)
     def test_concurrent_insert_of_same_provider_id_is_retried_not_409(self):
         self._http(inquiry_json(provider_id="SAME"))

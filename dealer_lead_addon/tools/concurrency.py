@@ -13,12 +13,31 @@ from psycopg2 import errors
 
 from odoo.exceptions import ConcurrencyError
 from odoo.modules import module
+from odoo.tools import SQL
 
 # a side transaction never waits longer than this for a lock (its caller may be holding it)
 SIDE_LOCK_TIMEOUT = "5s"
 # what ``odoo.service.model.retrying`` retries: never caught, never quarantined
 CONCURRENCY_ERRORS = (ConcurrencyError, errors.SerializationFailure, errors.LockNotAvailable,
                       errors.DeadlockDetected)
+
+
+def try_xact_locks(cr, lock_ids):
+    """Try to take the transaction-level advisory locks ``lock_ids`` in their order, in one
+    round trip, stopping at the first one another transaction holds (a ``CASE`` evaluates
+    its branches in order: the locks after it are not taken, so two transactions locking
+    keys in the same order never deadlock).
+
+    :return: the first lock id held by another transaction, or None when all are taken
+    """
+    if not lock_ids:
+        return None
+    branches = SQL(" ").join(
+        SQL("WHEN NOT pg_try_advisory_xact_lock(%s) THEN %s", lock_id, index)
+        for index, lock_id in enumerate(lock_ids))
+    cr.execute(SQL("SELECT CASE %s ELSE -1 END", branches))
+    index = cr.fetchone()[0]
+    return lock_ids[index] if index >= 0 else None
 
 
 @contextmanager
