@@ -301,19 +301,9 @@ class DealerLeadIntake(models.Model):
     def _dealer_parse_options(self):
         """What the pure parsers need from the database: the source's default language and
         the country of national phone numbers."""
-        country = self._dealer_company_country(self.company_id) or (
-            self._dealer_company_country(self.env.company))
+        country = self.company_id._dealer_country() or self.env.company._dealer_country()
         return {"default_lang": self.source_id.default_lang or None,
                 "country": country.code or "CA"}
-
-    @api.model
-    def _dealer_company_country(self, company):
-        """The country of ``company``: its partner's, read directly (every inquiry asks;
-        ``res.company.country_id`` computes the whole address through ``address_get``)."""
-        # sudo: the company's own address, whoever receives the inquiry (public webhook)
-        # (only that column: the whole partner would be read for one country)
-        partner = company.sudo().partner_id.with_context(prefetch_fields=False)
-        return partner.country_id.with_env(self.env)
 
     @api.model
     def _dealer_parsed_values(self, inquiry):
@@ -341,7 +331,7 @@ class DealerLeadIntake(models.Model):
         code = (address.country or "").upper()[:2]
         if code in ("US", "CA"):
             return self.env.ref(f"base.{code.lower()}")
-        return self._dealer_company_country(self.env.company) or self.env.ref("base.ca")
+        return self.env.company._dealer_country() or self.env.ref("base.ca")
 
     def _dealer_detect_lang(self, values):
         """fr_CA or en_US: the inquiry's language, or the one of ``values``, a dict with

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models, tools
 
 from odoo.addons.sms_twilio.tools.sms_api import SmsApiTwilio
 
@@ -46,8 +46,31 @@ class ResCompany(models.Model):
     def _dealer_e164(self, number):
         """``number`` in E.164, national numbers read with this company's country (the
         current company when empty); False when it is not a real phone number."""
-        country = (self[:1] or self.env.company).country_id
-        return to_e164(number, country.code or "CA") or False
+        return to_e164(number, self._dealer_country().code or "CA") or False
+
+    def _dealer_country(self):
+        """This company's country (the current company when empty): its partner's.
+
+        Every inquiry and every text asks, and ``country_id`` computes the company's whole
+        address each time: the id is cached, and the cache cleared when a company's partner
+        changes country (``res.partner.write``) or a company its partner."""
+        company = self[:1] or self.env.company
+        return self.env["res.country"].browse(company._dealer_country_id())
+
+    @tools.ormcache("self.id")
+    def _dealer_country_id(self):
+        # sudo: the company's own address, whoever asks (public webhook, gateway user)
+        return self.sudo().partner_id.country_id.id
+
+    @api.model
+    def _dealer_forget_countries(self):
+        self.env.registry.clear_cache()
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "partner_id" in vals:
+            self._dealer_forget_countries()
+        return result
 
     def _get_sms_api_class(self):
         """Twilio's client, plus the opt-out error 21610 (see ``tools/twilio_api.py``)."""

@@ -5,6 +5,14 @@ from odoo.fields import Domain
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    def write(self, vals):
+        result = super().write(vals)
+        # sudo: whether a company's own address changed, whoever edits the partner
+        if "country_id" in vals and self.env["res.company"].sudo().search_count(
+                [("partner_id", "in", self.ids)], limit=1):
+            self.env["res.company"]._dealer_forget_countries()
+        return result
+
     dealer_vehicle_ids = fields.One2many(
         "dealer.service.vehicle", "partner_id", string="Vehicles")
     dealer_tire_due = fields.Boolean(

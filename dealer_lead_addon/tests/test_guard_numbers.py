@@ -70,3 +70,13 @@ class TestGuardNumbers(DealerTextingCommon):
         self._run_queues()
         self.assertEqual((text.state, text.failure_type), ("canceled", "sms_number_format"))
         self.assertEqual(self._sent_numbers(), [])
+
+    def test_a_company_that_moves_reads_national_numbers_in_its_new_country(self):
+        company = self.env.company
+        company.country_id = self.env.ref("base.ca")
+        self.assertEqual(company._dealer_e164("514-555-0123"), "+15145550123")
+        # the country is cached: moving the company's partner clears it
+        company.partner_id.country_id = self.env.ref("base.fr")
+        self.assertEqual(company._dealer_e164("01 42 68 53 00"), "+33142685300")
+        company.country_id = self.env.ref("base.ca")
+        self.assertEqual(company._dealer_e164("01 42 68 53 00"), False)
