@@ -246,7 +246,10 @@ class CrmLead(models.Model):
         takes every pending lead, so a pending acknowledgement is never lost."""
         if self:
             # sudo: intake runs as a website visitor or the gateway user, who cannot read crons
-            self.env.ref(ACK_CRON).sudo()._trigger()
+            # (the cron by its cached id, read alone: not the whole cron, at every inquiry)
+            cron_id = self.env["ir.model.data"]._xmlid_to_res_id(ACK_CRON)
+            self.env["ir.cron"].sudo().with_context(prefetch_fields=False).browse(
+                cron_id)._trigger()
 
     def _dealer_acknowledge_and_alert(self):
         for lead in self.filtered(lambda lead: lead.dealer_ack_state == "pending"):
