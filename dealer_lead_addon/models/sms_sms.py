@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 
 import phonenumbers
 from phonenumbers import timezone as phone_timezone
@@ -332,29 +333,52 @@ class SmsSms(models.Model):
             lambda sms: sms.state in ("pending", "sent") and not sms.dealer_automated))
 
     def _dealer_log_alert_outcome(self):
-        """Staff alerts: the record's chatter says what happened to the alert, once known."""
+        """Staff alerts: the record's chatter says what happened to the alert, once known
+        (the notes of a queue run are written in one batch per model)."""
+        notes = defaultdict(list)  # model -> [(record id, note)]
         for sms in self.filtered(lambda s: s.dealer_res_model and s.dealer_res_id
                                  and s.state in ("pending", "sent", "error", "canceled")):
+            notes[sms.dealer_res_model].append((sms.dealer_res_id, sms._dealer_alert_note()))
+        for model, items in notes.items():
             # sudo: the note is a system record of the alert, whoever's action settled it
-            record = self.env[sms.dealer_res_model].sudo().browse(sms.dealer_res_id).exists()
-            if not record or not hasattr(record, "_message_log"):
+            records = self.env[model].sudo().browse({res_id for res_id, _note in items})
+            if not hasattr(records, "_message_log_batch"):
                 continue
-            # in the language of the alerted person (the queue runs in nobody's)
-            lang = sms.partner_id.lang or self.env.company.partner_id.lang
-            env = self.with_context(lang=lang).env if lang else self.env
-            states = dict(self._fields["failure_type"]._description_selection(env))
-            values = {"number": sms.number, "body": sms.body,
-                      "reason": states.get(sms.failure_type, sms.failure_type or "")}
-            if sms.state in ("pending", "sent"):
-                body = env._("Alert texted to %(number)s: %(body)s", **values)
-            elif sms.failure_type == "dealer_uncertain":
-                body = env._("Alert to %(number)s maybe sent (the provider did not answer"
-                             " in time; not sent again): %(body)s", **values)
-            elif sms.state == "canceled":
-                body = env._("Alert to %(number)s not sent (%(reason)s): %(body)s", **values)
+            existing = set(records.exists().ids)
+            items = [(res_id, note) for res_id, note in items if res_id in existing]
+            while items:  # one note per record and per batch: two alerts, two notes
+                bodies, items = self._dealer_one_note_each(items)
+                records.browse(list(bodies))._message_log_batch(bodies)
+
+    @api.model
+    def _dealer_one_note_each(self, items):
+        """``({record id: note}, rest)``: the first note of each record, and the others."""
+        bodies, rest = {}, []
+        for res_id, note in items:
+            if res_id in bodies:
+                rest.append((res_id, note))
             else:
-                body = env._("Alert to %(number)s failed (%(reason)s): %(body)s", **values)
-            record._message_log(body=body)
+                bodies[res_id] = note
+        return bodies, rest
+
+    def _dealer_alert_note(self):
+        """What happened to this staff alert, in the language of the alerted person (the
+        queue runs in nobody's)."""
+        self.ensure_one()
+        lang = self.partner_id.lang or self.env.company.partner_id.lang
+        env = self.with_context(lang=lang).env if lang else self.env
+        states = dict(self._fields["failure_type"]._description_selection(env))
+        values = {"number": self.number, "body": self.body,
+                  "reason": states.get(self.failure_type, self.failure_type or "")}
+        if self.state in ("pending", "sent"):
+            return env._("Alert texted to %(number)s: %(body)s", **values)
+        if self.failure_type == "dealer_uncertain":
+            return env._("Alert to %(number)s maybe sent (the provider did not answer in "
+                         "time; not sent again): %(body)s", **values)
+        if self.state == "canceled":
+            return env._("Alert to %(number)s not sent (%(reason)s): %(body)s", **values)
+        return env._("Alert to %(number)s failed (%(reason)s): %(body)s", **values)
+
     # ------------------------------------------------------------
     # The guard
     # ------------------------------------------------------------
