@@ -66,6 +66,17 @@ class TestStaffAlert(DealerTextingCommon):
         self.assertEqual(texts.mapped("number"), [ALERT_MOBILE])
         self.assertEqual(texts.body, f"#{self.lead._dealer_code()} Lead for you: Sophie")
 
+    def test_each_alert_texted_is_noted_on_its_lead_once_the_provider_answered(self):
+        for customer in ("Sophie", "Paul"):
+            self.Alert._alert(self.lead, self.sales_1, _lt("Lead for you: %(customer)s",
+                                                           customer=customer))
+        self._run_queues()  # both alerts leave in one queue run
+        notes = self.lead.message_ids.filtered(
+            lambda m: m.id > self.last_message.id and "Alert texted" in (m.body or ""))
+        self.assertEqual(len(notes), 2)
+        self.assertTrue(any("Sophie" in note.body for note in notes))
+        self.assertTrue(any("Paul" in note.body for note in notes))
+
     def test_user_without_alert_mobile_is_not_texted(self):
         self.sales_1.dealer_alert_mobile = False
         self.Alert._alert(self.lead, self.sales_1, _lt("Lead for you: %(customer)s",
