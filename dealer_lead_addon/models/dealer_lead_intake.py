@@ -301,9 +301,10 @@ class DealerLeadIntake(models.Model):
     def _dealer_parse_options(self):
         """What the pure parsers need from the database: the source's default language and
         the country of national phone numbers."""
-        country = self.company_id._dealer_country() or self.env.company._dealer_country()
+        country = (self.company_id._dealer_country_code()
+                   or self.env.company._dealer_country_code())
         return {"default_lang": self.source_id.default_lang or None,
-                "country": country.code or "CA"}
+                "country": country or "CA"}
 
     @api.model
     def _dealer_parsed_values(self, inquiry):

@@ -46,21 +46,27 @@ class ResCompany(models.Model):
     def _dealer_e164(self, number):
         """``number`` in E.164, national numbers read with this company's country (the
         current company when empty); False when it is not a real phone number."""
-        return to_e164(number, self._dealer_country().code or "CA") or False
+        return to_e164(number, self._dealer_country_code() or "CA") or False
 
     def _dealer_country(self):
         """This company's country (the current company when empty): its partner's.
 
         Every inquiry and every text asks, and ``country_id`` computes the company's whole
-        address each time: the id is cached, and the cache cleared when a company's partner
-        changes country (``res.partner.write``) or a company its partner."""
+        address each time: the country is cached, and the cache cleared when a company's
+        partner changes country (``res.partner.write``) or a company its partner."""
         company = self[:1] or self.env.company
-        return self.env["res.country"].browse(company._dealer_country_id())
+        return self.env["res.country"].browse(company._dealer_country_data()[0])
+
+    def _dealer_country_code(self):
+        """The ISO code of ``_dealer_country`` (False when the company has no country)."""
+        return (self[:1] or self.env.company)._dealer_country_data()[1]
 
     @tools.ormcache("self.id")
-    def _dealer_country_id(self):
+    def _dealer_country_data(self):
+        """``(id, code)`` of the company's country, ``(False, False)`` without one."""
         # sudo: the company's own address, whoever asks (public webhook, gateway user)
-        return self.sudo().partner_id.country_id.id
+        country = self.sudo().partner_id.country_id
+        return country.id, country.code
 
     @api.model
     def _dealer_forget_countries(self):
