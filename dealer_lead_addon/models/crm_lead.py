@@ -805,9 +805,17 @@ class CrmLead(models.Model):
             if lead.phone_sanitized or lead.email_normalized:
                 self.env["dealer.consent"]._dealer_record(
                     "implied_inquiry", ["sales", "marketing"], phone=lead.phone_sanitized,
-                    email=lead.email_normalized, lead=lead, lang=lead.lang_id.code,
+                    email=lead.email_normalized, lead=lead, lang=lead._dealer_lang_code(),
                     source=self.env._("inquiry (%(channel)s)", channel=channel),
                     at=lead.dealer_request_date or lead.create_date)
+
+    def _dealer_lang_code(self):
+        """The code of the lead's language, from Odoo's cache of active languages (not a
+        read of the whole language, at every inquiry)."""
+        self.ensure_one()
+        if not self.lang_id:
+            return False
+        return self.env["res.lang"]._get_data(id=self.lang_id.id).code or self.lang_id.code
 
     def _dealer_sequence_enroll(self, sequence=None):
         """Start the first matching sequence (or ``sequence``) on leads not running one.
