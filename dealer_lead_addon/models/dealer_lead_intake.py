@@ -9,7 +9,7 @@ from psycopg2 import errors
 from odoo import api, fields, models
 from odoo.exceptions import ConcurrencyError, UserError
 from odoo.fields import Domain
-from odoo.tools import LazyTranslate, email_normalize, html2plaintext, plaintext2html
+from odoo.tools import SQL, LazyTranslate, email_normalize, html2plaintext, plaintext2html
 
 from ..tools import adf
 from ..tools import inquiry as inquiry_tools
@@ -62,7 +62,7 @@ class DealerLeadIntake(models.Model):
     _order = "id desc"
     _rec_name = "name"
 
-    name = fields.Char(required=True, default="/", readonly=True)
+    name = fields.Char(compute="_compute_name", search="_search_name")
     channel = fields.Selection(
         [("email", "E-mail"), ("http", "HTTP API"), ("web", "Website Form"),
          ("manual", "Manual"), ("sms", "Text Message")], required=True, readonly=True)
@@ -101,19 +101,31 @@ class DealerLeadIntake(models.Model):
         "(source_id, provider_lead_id) WHERE provider_lead_id IS NOT NULL",
         "This provider lead id was already received from this source.")
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        intakes = super().create(vals_list)
-        for intake in intakes.filtered(lambda intake: intake.name == "/"):
-            intake.name = intake._dealer_default_name()
-        return intakes
+    @api.depends("received_at")
+    def _compute_name(self):
+        """INQ/<year received>/<id>: the id numbers the inquiries. Computed, not stored: an
+        ``ir.sequence``, or a name written after the id is known, would cost queries at every
+        inquiry."""
+        for intake in self:
+            intake.name = (f"INQ/{intake.received_at.year}/{intake.id:06d}"
+                           if intake.id and intake.received_at else "/")
 
-    def _dealer_default_name(self):
-        """INQ/<year>/<id>: the id numbers the inquiries (an ``ir.sequence`` would cost three
-        queries and a date formatting in the user's time zone at every inquiry); written with
-        the intake's next update, not on its own."""
-        self.ensure_one()
-        return f"INQ/{fields.Datetime.now().year}/{self.id:06d}"
+    def _search_name(self, operator, value):
+        if operator not in ("in", "ilike", "=ilike", "like", "=like"):
+            return NotImplemented
+
+        def to_sql(model, alias, query):
+            received, record_id = SQL.identifier(alias, "received_at"), SQL.identifier(
+                alias, "id")
+            name = SQL("('INQ/' || EXTRACT(YEAR FROM %s)::int || '/' || lpad(%s::text, "
+                       "greatest(6, length(%s::text)), '0'))", received, record_id, record_id)
+            if operator == "in":
+                return SQL("%s IN %s", name, tuple(value) or (None,))
+            pattern = f"%{value}%" if operator in ("ilike", "like") else value
+            return SQL("%s %s %s", name, SQL("LIKE" if "ilike" not in operator else "ILIKE"),
+                       pattern)
+
+        return Domain.custom(to_sql=to_sql)
 
     # ------------------------------------------------------------
     # Channels

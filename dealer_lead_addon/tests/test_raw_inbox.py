@@ -56,6 +56,13 @@ class TestRawInboxIntake(RawInboxCase, DealerIntakeCommon):
         self.assertEqual(intake.name, f"INQ/{OPEN_NOW.year}/{intake.id:06d}")
         self.assertEqual(intake.search([("name", "=", intake.name)]), intake)
 
+    def test_an_inquiry_is_found_by_part_of_its_number(self):
+        intake = self._bad()
+        Intake = self.env["dealer.lead.intake"].sudo()
+        self.assertIn(intake, Intake.search([("name", "ilike", f"{intake.id:06d}")]))
+        self.assertNotIn(intake, Intake.search([("name", "ilike", "INQ/1999/")]))
+        self.assertEqual(Intake.name_search(intake.name), [(intake.id, intake.name)])
+
     def test_managers_are_alerted_once_per_source_and_hour(self):
         burst = self._bad() | self._bad(OPEN_NOW + timedelta(minutes=30))
         self.assertEqual(self._alerted(burst), burst[0])
