@@ -571,9 +571,8 @@ class CrmLead(models.Model):
             return
         here = todo
         try:
-            with read_committed_cursor(self.env) as (cr, inline):
+            with read_committed_cursor(self.env, lock_timeout="1s") as (cr, inline):
                 if not inline:
-                    cr.execute("SET LOCAL lock_timeout = '1s'")
                     cr.execute("SELECT id FROM crm_lead WHERE id IN %s ORDER BY id "
                                "FOR NO KEY UPDATE", [tuple({lead.id for lead, *_r in todo})])
                     seen = {row[0] for row in cr.fetchall()}

@@ -86,7 +86,7 @@ class TestAcknowledgementStatus(DealerSendQueueCommon, HttpCase):
         self._acknowledge()
 
         @contextmanager
-        def locked(env):
+        def locked(env, lock_timeout=None):
             raise errors.LockNotAvailable
             yield  # pragma: no cover
 

@@ -41,7 +41,7 @@ def try_xact_locks(cr, lock_ids):
 
 
 @contextmanager
-def read_committed_cursor(env):
+def read_committed_cursor(env, lock_timeout=SIDE_LOCK_TIMEOUT):
     """A new cursor in READ COMMITTED, committed when the block ends without error.
 
     Under tests the block runs on ``env.cr``: test cursors share one connection and another
@@ -51,8 +51,8 @@ def read_committed_cursor(env):
     While modules are installed or upgraded (the registry is not ready) the block runs on
     ``env.cr`` too: that transaction holds locks on the tables it alters, and a second
     connection waiting for them would wait for ever for its own caller. Elsewhere a lock the
-    side transaction cannot get within ``SIDE_LOCK_TIMEOUT`` raises ``LockNotAvailable``, which
-    Odoo retries, instead of hanging.
+    side transaction cannot get within ``lock_timeout`` (default ``SIDE_LOCK_TIMEOUT``) raises
+    ``LockNotAvailable``, which Odoo retries, instead of hanging.
 
     :return: ``(cursor, inline)``; ``inline`` is True when the work is part of ``env.cr``'s
         transaction (and is rolled back with it)
@@ -61,8 +61,9 @@ def read_committed_cursor(env):
         yield env.cr, True
         return
     with env.registry.cursor() as cr:
-        cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-        cr.execute("SET LOCAL lock_timeout = %s", [SIDE_LOCK_TIMEOUT])
+        # one round trip for both
+        cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = %s",
+                   [lock_timeout])
         yield cr, False
 
 
