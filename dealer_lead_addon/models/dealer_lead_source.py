@@ -5,7 +5,7 @@ import statistics
 from itertools import pairwise
 
 from odoo import api, fields, models
-from odoo.tools import LazyTranslate
+from odoo.tools import LazyTranslate, ormcache
 
 from odoo.addons.base.models.res_users import KEY_CRYPT_CONTEXT
 
@@ -23,6 +23,10 @@ WATCHDOG_GAP_FACTOR = 3
 # every lead. A regenerated key has a new stored hash: the old entry never matches again.
 VERIFIED_KEYS = {}
 VERIFIED_KEYS_MAX = 256
+
+
+# what decides which source an e-mail or a provider name belongs to
+MATCH_FIELDS = frozenset({"active", "email_match", "provider_match", "sequence", "company_id"})
 
 
 class DealerLeadSource(models.Model):
@@ -167,12 +171,20 @@ class DealerLeadSource(models.Model):
     def create(self, vals_list):
         sources = super().create(vals_list)
         sources._dealer_allow_senders()
+        self.env.registry.clear_cache()  # _dealer_match_patterns
         return sources
 
     def write(self, vals):
         result = super().write(vals)
         if "email_match" in vals:
             self._dealer_allow_senders()
+        if MATCH_FIELDS.intersection(vals):
+            self.env.registry.clear_cache()  # _dealer_match_patterns
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()  # _dealer_match_patterns
         return result
 
     def _dealer_allow_senders(self):
@@ -259,14 +271,25 @@ class DealerLeadSource(models.Model):
         """The active source matching a sender address or an ADF provider name, if any."""
         email_from = (email_from or "").lower()
         provider_name = (provider_name or "").strip().lower()
-        for source in self.search([("active", "=", True)]):
-            patterns = [p.strip().lower() for p in (source.email_match or "").split(",")]
-            if email_from and any(p and p in email_from for p in patterns):
-                return source
-            names = [p.strip().lower() for p in (source.provider_match or "").split(",")]
-            if provider_name and any(n and n == provider_name for n in names):
-                return source
+        for source_id, patterns, names in self._dealer_match_patterns():
+            if email_from and any(p in email_from for p in patterns):
+                return self.browse(source_id)
+            if provider_name and provider_name in names:
+                return self.browse(source_id)
         return self.browse()
+
+    @api.model
+    @ormcache("self.env.uid", "self.env.su", "tuple(self.env.companies.ids)")
+    def _dealer_match_patterns(self):
+        """``(id, sender patterns, provider names)`` of the active sources the user sees, in
+        order (cached: every inquiry asks; cleared when a source changes)."""
+        return tuple(
+            (source.id,
+             tuple(p for p in (x.strip().lower() for x in (source.email_match or "").split(","))
+                   if p),
+             frozenset(n for n in (x.strip().lower()
+                                   for x in (source.provider_match or "").split(",")) if n))
+            for source in self.search([("active", "=", True)]))
 
     def _dealer_utm_source(self, provider_name=""):
         """UTM source of this source's leads: its own, else one named after the provider."""

@@ -41,6 +41,29 @@ class TestLeadSourceApiKey(DealerIntakeCommon):
         self.source.action_generate_api_key()
         self.assertFalse(Source._dealer_authenticate("autotrader", self.SOURCE_KEY))
 
+    def test_an_e_mail_belongs_to_the_source_matching_its_sender(self):
+        Source = self.env["dealer.lead.source"]
+        self.source.email_match = "leads@autotrader.example"
+        self.assertEqual(Source._dealer_match_email("Leads <LEADS@autotrader.example>"),
+                         self.source)
+        self.assertFalse(Source._dealer_match_email("someone@else.example"))
+
+    def test_a_source_edited_matches_its_new_sender_at_once(self):
+        Source = self.env["dealer.lead.source"]
+        self.source.email_match = "leads@autotrader.example"
+        Source._dealer_match_email("leads@autotrader.example")  # known, cached
+        self.source.email_match = "new@autotrader.example"
+        self.assertFalse(Source._dealer_match_email("leads@autotrader.example"))
+        self.assertEqual(Source._dealer_match_email("new@autotrader.example"), self.source)
+        self.source.active = False
+        self.assertFalse(Source._dealer_match_email("new@autotrader.example"))
+
+    def test_a_source_is_found_by_the_provider_name_of_its_adf(self):
+        Source = self.env["dealer.lead.source"]
+        self.source.provider_match = "AutoTrader, AutoTrader.ca"
+        self.assertEqual(Source._dealer_match_email("", " autotrader.CA "), self.source)
+        self.assertFalse(Source._dealer_match_email("", "AutoHebdo"))
+
     def test_lead_enrichment_is_off_after_install(self):
         setting = self.env["ir.config_parameter"].sudo().get_param(
             "crm.iap.lead.enrich.setting", "auto")
