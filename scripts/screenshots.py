@@ -273,6 +273,15 @@ def take_screenshots(base, ids, out):
             confirm.click()  # a key exists already (a database kept from an earlier run)
         settle(page)
         shoot(page, out, "source_key_wizard", "the key, shown once")
+        page.keyboard.press("Escape")
+
+        intake = "/odoo/action-dealer_lead_addon.dealer_lead_intake_action"
+        visit(intake)
+        shoot(page, out, "intake_list", "inquiries numbered INQ/<year>/<id>")
+        page.fill(".o_searchview_input", "000003")
+        page.keyboard.press("Enter")
+        settle(page)
+        shoot(page, out, "intake_list_search_number", "inquiries searched by part of a number")
         browser.close()
 
 
