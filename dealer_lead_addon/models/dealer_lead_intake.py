@@ -219,9 +219,11 @@ class DealerLeadIntake(models.Model):
             'quarantined' (or None when ``process`` is False)
         """
         # sudo: intake records are system records, created by every channel's gateway user
-        intake = self.sudo().with_context(
-            mail_create_nolog=True, mail_create_nosubscribe=True,
-        ).create({**values, "channel": channel})
+        Intake = self.sudo().with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+        # created without the chatter's followers and tracking (nobody follows an intake; its
+        # alerts go to the managers), then processed in the usual context
+        intake = Intake.with_context(tracking_disable=True).create(
+            {**values, "channel": channel}).with_env(Intake.env)
         if not process:
             return intake, None
         return intake, intake._dealer_process(msg_dict=msg_dict)
