@@ -1,6 +1,7 @@
+from collections import defaultdict
 from datetime import UTC, timedelta
 
-from odoo import fields, models
+from odoo import fields, models, tools
 
 
 class CrmTeam(models.Model):
@@ -61,20 +62,40 @@ class CrmTeam(models.Model):
     def _dealer_members_on_shift(self, members, at):
         """Members whose working hours (their own calendar and leaves, else the team's hours)
         cover ``at``."""
-        on_shift = members.browse()
         # the members' resources and calendars in one query, not one per member
         members.user_id.resource_ids.fetch(["calendar_id"])
-        by_calendar = members.grouped(lambda member: member.user_id.resource_ids[:1].calendar_id)
-        for calendar, group in by_calendar.items():
-            if not calendar:
+        shifts = [(member.id, member.user_id.resource_ids[:1].id,
+                   member.user_id.resource_ids[:1].calendar_id.id) for member in members]
+        return members.browse(self._dealer_on_shift_ids(shifts, at))
+
+    def _dealer_on_shift_ids(self, shifts, at):
+        """Ids of the members on shift at ``at``, ``shifts`` a list of ``(member id, resource
+        id, calendar id)``: a member without a calendar works the team's hours."""
+        by_calendar = defaultdict(list)
+        for member_id, resource_id, calendar_id in shifts:
+            by_calendar[calendar_id].append((member_id, resource_id))
+        on_shift = []
+        for calendar_id, group in by_calendar.items():
+            if not calendar_id:
                 if self._dealer_is_open(at):
-                    on_shift |= group
+                    on_shift += [member_id for member_id, _resource_id in group]
                 continue
-            resources = calendar._dealer_resources_on_shift(
-                group.mapped(lambda member: member.user_id.resource_ids[:1]), at)
-            on_shift |= group.filtered(
-                lambda member, found=resources: member.user_id.resource_ids[:1] in found)
+            at_work = self.env["resource.calendar"].browse(calendar_id)._dealer_at_work_ids(
+                tuple(sorted({resource_id for _member_id, resource_id in group})), at)
+            on_shift += [member_id for member_id, resource_id in group if resource_id in at_work]
         return on_shift
+
+    @tools.ormcache("self.id")
+    def _dealer_rotation(self):
+        """``(member id, user id, resource id, calendar id)`` of the team's members in the
+        rotation with an active user. Cached: every inquiry routes. Cleared when members,
+        users' activity, resources or hours change (``dealer.at.work.cache.mixin``)."""
+        # sudo: the rotation is read whoever creates the lead (website visitor, gateway)
+        members = self.sudo().crm_team_member_ids.filtered(
+            lambda m: m.dealer_in_rotation and m.user_id.active)
+        members.user_id.resource_ids.fetch(["calendar_id"])
+        return tuple((member.id, member.user_id.id, member.user_id.resource_ids[:1].id,
+                      member.user_id.resource_ids[:1].calendar_id.id) for member in members)
 
     def _dealer_next_available_member(self, exclude_users=None, at=None):
         """Pick the next salesperson of the team by weighted round robin among members in the
@@ -88,16 +109,16 @@ class CrmTeam(models.Model):
         """
         self.ensure_one()
         at = at or fields.Datetime.now()
-        exclude_users = exclude_users or self.env["res.users"]
-        members = self.crm_team_member_ids.filtered(
-            lambda m: m.dealer_in_rotation and m.user_id.active
-            and m.user_id not in exclude_users)
-        members = self._dealer_members_on_shift(members, at)
-        if not members:
+        excluded = set(exclude_users.ids) if exclude_users else set()
+        member_ids = self._dealer_on_shift_ids([
+            (member_id, resource_id, calendar_id)
+            for member_id, user_id, resource_id, calendar_id in self._dealer_rotation()
+            if user_id not in excluded], at)
+        if not member_ids:
             return self.env["res.users"]
         # sudo: whoever creates the lead (website visitor, salesperson) moves the rotation
         Member = self.env["crm.team.member"].sudo()
-        return Member.browse(Member._dealer_take_turn(members.ids)).user_id.with_env(self.env)
+        return Member.browse(Member._dealer_take_turn(member_ids)).user_id.with_env(self.env)
 
     # ------------------------------------------------------------
     # Response SLA

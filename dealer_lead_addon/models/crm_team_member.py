@@ -16,7 +16,9 @@ def _give_back_turns(cr, member_ids):
 
 
 class CrmTeamMember(models.Model):
-    _inherit = "crm.team.member"
+    # a change of member clears the cached rotation (crm.team._dealer_rotation)
+    _name = "crm.team.member"
+    _inherit = ("crm.team.member", "dealer.at.work.cache.mixin")
 
     dealer_in_rotation = fields.Boolean(
         string="In Rotation", default=True,

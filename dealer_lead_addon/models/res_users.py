@@ -26,6 +26,12 @@ class ResUsers(models.Model):
                       if "notification_type" not in vals])._dealer_default_inbox()
         return users
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "active" in vals:
+            self.env.registry.clear_cache()  # crm.team._dealer_rotation
+        return result
+
     def _dealer_default_inbox(self):
         salesperson = self.env.ref("dealer_lead_addon.group_dealer_lead_salesperson",
                                    raise_if_not_found=False)

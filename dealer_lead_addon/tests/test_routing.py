@@ -37,6 +37,31 @@ class TestRouting(DealerIntakeCommon):
             users = {self.team._dealer_next_available_member() for _i in range(3)}
         self.assertEqual(users, {self.sales_1})
 
+    def test_member_taken_out_after_routing_gets_nothing_at_once(self):
+        with self._frozen(OPEN_NOW):
+            self.team._dealer_next_available_member()  # the rotation is known (cached)
+            self.team.crm_team_member_ids.filtered(
+                lambda m: m.user_id == self.sales_2).dealer_in_rotation = False
+            users = {self.team._dealer_next_available_member() for _i in range(3)}
+        self.assertEqual(users, {self.sales_1})
+
+    def test_salesperson_archived_after_routing_gets_nothing_at_once(self):
+        with self._frozen(OPEN_NOW):
+            self.team._dealer_next_available_member()
+            self.sales_2.active = False
+            users = {self.team._dealer_next_available_member() for _i in range(3)}
+        self.assertEqual(users, {self.sales_1})
+
+    def test_member_added_after_routing_gets_leads_at_once(self):
+        with self._frozen(OPEN_NOW):
+            self.team.crm_team_member_ids.filtered(
+                lambda m: m.user_id == self.sales_2).unlink()
+            self.assertEqual(self.team._dealer_next_available_member(), self.sales_1)
+            self.env["crm.team.member"].create(
+                {"crm_team_id": self.team.id, "user_id": self.sales_2.id})
+            users = {self.team._dealer_next_available_member() for _i in range(3)}
+        self.assertEqual(users, {self.sales_1, self.sales_2})
+
     def test_exclude_users_for_reassignment(self):
         with self._frozen(OPEN_NOW):
             user = self.team._dealer_next_available_member(exclude_users=self.sales_1)
