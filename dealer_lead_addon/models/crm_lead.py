@@ -10,6 +10,7 @@ from odoo.tools import SQL, LazyTranslate
 from ..tools import time_format
 from ..tools.concurrency import CONCURRENCY_ERRORS, read_committed_cursor, unseen_committed
 from ..tools.phone import to_national
+from ..tools.records import data_record
 from ..tools.video_token import VIDEO_LINK_PLACEHOLDER
 from .dealer_response_clock import CHANNELS
 
@@ -246,10 +247,9 @@ class CrmLead(models.Model):
         takes every pending lead, so a pending acknowledgement is never lost."""
         if self:
             # sudo: intake runs as a website visitor or the gateway user, who cannot read crons
-            # (the cron by its cached id, read alone: not the whole cron, at every inquiry)
-            cron_id = self.env["ir.model.data"]._xmlid_to_res_id(ACK_CRON)
-            self.env["ir.cron"].sudo().with_context(prefetch_fields=False).browse(
-                cron_id)._trigger()
+            # (read alone: not the whole cron, at every inquiry)
+            data_record(self.env, ACK_CRON).sudo().with_context(
+                prefetch_fields=False)._trigger()
 
     def _dealer_acknowledge_and_alert(self):
         for lead in self.filtered(lambda lead: lead.dealer_ack_state == "pending"):
@@ -440,7 +440,7 @@ class CrmLead(models.Model):
         if self.email_normalized and self.is_blacklisted:
             notes.append(staff._("no e-mail: the address opted out"))
         elif self.email_normalized:
-            template = self.env.ref(f"dealer_lead_addon.mail_template_ack_{lang}")
+            template = data_record(self.env, f"dealer_lead_addon.mail_template_ack_{lang}")
             mail = self.env["dealer.outbound"]._send_mail(self, template, purpose="ack")[:1]
             vals.update(dealer_ack_mail_id=mail.id,
                         dealer_ack_mail_state=self._dealer_ack_mail_state(mail))
@@ -463,7 +463,7 @@ class CrmLead(models.Model):
 
     def _dealer_ack_sms_body(self, lang):
         variant = "after_hours" if self.dealer_after_hours else "open"
-        template = self.env.ref(f"dealer_lead_addon.sms_template_ack_{variant}_{lang}")
+        template = data_record(self.env, f"dealer_lead_addon.sms_template_ack_{variant}_{lang}")
         return self.env["dealer.outbound"]._render_sms(template, self, lang)
 
     @api.model

@@ -14,6 +14,7 @@ from odoo.tools import SQL, LazyTranslate, email_normalize, html2plaintext, plai
 from ..tools import adf
 from ..tools import inquiry as inquiry_tools
 from ..tools.concurrency import CONCURRENCY_ERRORS, read_committed_cursor, try_xact_locks
+from ..tools.records import data_record
 
 _logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
@@ -673,7 +674,7 @@ class DealerLeadIntake(models.Model):
     def _dealer_utm_medium(self):
         xmlid = {"email": "utm.utm_medium_email", "web": "utm.utm_medium_website"}.get(
             self.channel)
-        medium = self.env.ref(xmlid, raise_if_not_found=False) if xmlid else None
+        medium = data_record(self.env, xmlid, raise_if_not_found=False) if xmlid else None
         names = {"http": "Lead API", "sms": "SMS"}
         return medium or self.env["utm.mixin"]._find_or_create_record(
             "utm.medium", names.get(self.channel, "Manual"))

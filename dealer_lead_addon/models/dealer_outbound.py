@@ -5,6 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, models
 
+from ..tools.records import data_record
 from .ir_qweb import CACHE_INLINE_KEY
 
 DEALER_PURPOSES = [
@@ -109,7 +110,7 @@ class DealerOutbound(models.AbstractModel):
                 "dealer_res_id": record.id,
             })
         else:
-            author = author or self.env.ref("base.user_root")
+            author = author or data_record(self.env, "base.user_root")
             message = record.with_context(**ctx)._message_sms(
                 body,
                 partner_ids=partner.ids if partner else False,
@@ -162,7 +163,7 @@ class DealerOutbound(models.AbstractModel):
             self._add_unsubscribe_footer(mails, record)
         # like the texts: sent by the mail queue, woken to run right after this commit
         # sudo: whoever sends (website visitor, gateway user) wakes the mail queue
-        self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+        data_record(self.env, "mail.ir_cron_mail_scheduler_action").sudo()._trigger()
         return mails
 
     @api.model

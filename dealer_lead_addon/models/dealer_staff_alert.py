@@ -104,7 +104,8 @@ class DealerStaffAlert(models.AbstractModel):
         # sudo: the gateway or cron user may not read the salesperson's partner
         record.sudo().message_notify(
             partner_ids=user.partner_id.ids, body=body, subject=subject,
-            author_id=self.env.ref("base.partner_root").id, dealer_notify_inbox=True)
+            author_id=self.env["ir.model.data"]._xmlid_to_res_id("base.partner_root"),
+            dealer_notify_inbox=True)
 
     @api.model
     def _dealer_schedule_activity(self, record, user, summary, note):

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import email_normalize_all
 
+from ..tools.records import data_record
 from ..tools.video_token import VIDEO_LINK_PLACEHOLDER
 from .dealer_consent import PURPOSES_NEEDING_CONSENT
 from .dealer_outbound import DEALER_PURPOSES, SALES_DOCUMENTS, server_send
@@ -155,7 +156,7 @@ class MailMail(models.Model):
         """E-mails leave through the mail queue, woken to run right after this transaction
         commits: never while an HTTP request waits on the mail server."""
         # sudo: whoever posts the message wakes the mail queue
-        self.env.ref("mail.ir_cron_mail_scheduler_action").sudo()._trigger()
+        data_record(self.env, "mail.ir_cron_mail_scheduler_action").sudo()._trigger()
 
     def _postprocess_sent_message(self, success_pids, success_emails, failure_reason=False,
                                   failure_type=None):

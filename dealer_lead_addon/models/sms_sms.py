@@ -8,6 +8,7 @@ from odoo import api, fields, models
 
 from ..tools import quiet_hours
 from ..tools.concurrency import unseen_committed
+from ..tools.records import data_record
 from ..tools.region_timezones import region_timezones
 from ..tools.twilio_api import RETRY_STATE, TWILIO_UNSUBSCRIBED_STATE
 from ..tools.video_token import VIDEO_LINK_PLACEHOLDER
@@ -151,7 +152,7 @@ class SmsSms(models.Model):
     @api.model
     def _dealer_queue_cron(self):
         # sudo: whoever queues a text (website visitor, gateway user) wakes the SMS queue
-        return self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()
+        return data_record(self.env, "sms.ir_cron_sms_scheduler_action").sudo()
 
     @api.model
     def _dealer_due_domain(self, now):
@@ -503,7 +504,7 @@ class SmsSms(models.Model):
                 held |= sms
                 wake_at = min(wake_at or allowed, allowed)
         if wake_at:
-            self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger(at=wake_at)
+            self._dealer_queue_cron()._trigger(at=wake_at)
         return held
 
     def _dealer_numbers_in_conversation(self, now):

@@ -65,3 +65,4 @@ from . import test_sale_survey
 from . import test_mystery_shopper
 from . import test_promotions
 from . import test_mail_compile_cache
+from . import test_data_record
