@@ -26,12 +26,6 @@ class ResourceCalendar(models.Model):
         self.ensure_one()
         return 0 in self._dealer_at_work_ids((), at)
 
-    def _dealer_resources_on_shift(self, resources, at):
-        """The ``resources`` whose own hours and leaves in this calendar cover ``at``."""
-        self.ensure_one()
-        at_work = self._dealer_at_work_ids(tuple(sorted(resources.ids)), at)
-        return resources.filtered(lambda resource: resource.id in at_work)
-
     @tools.ormcache("self.id", "resource_ids", "at")
     def _dealer_at_work_ids(self, resource_ids, at):
         """Ids of the resources at work at ``at`` in this calendar; 0 stands for the
