@@ -108,9 +108,9 @@ class CrmLead(models.Model):
         self.ensure_one()
         # sudo: the board's audience is read whoever changes the lead
         lead = self.sudo()
-        team = lead.team_id
-        return (team.crm_team_member_ids.user_id | team.user_id | lead.user_id).filtered(
-            lambda user: not user.share)
+        holder = lead.user_id.filtered(lambda user: not user.share)
+        return self.env["res.users"].browse(lead.team_id._dealer_board_user_ids()) | (
+            holder.with_env(self.env))
 
     def _dealer_board_notify(self, before=None):
         """Tell the boards of everyone concerned (before and after the change)."""

@@ -120,6 +120,22 @@ class CrmTeam(models.Model):
         Member = self.env["crm.team.member"].sudo()
         return Member.browse(Member._dealer_take_turn(member_ids)).user_id.with_env(self.env)
 
+    @tools.ormcache("self.id")
+    def _dealer_board_user_ids(self):
+        """Ids of the internal users who see the team's leads on the live board: its members
+        and its leader. Cached: every new lead and every move tells them. Cleared when members
+        change (``dealer.at.work.cache.mixin``), the leader (``write``), or a user's access."""
+        # sudo: the board's audience is read whoever changes a lead
+        team = self.sudo()
+        return tuple((team.crm_team_member_ids.user_id | team.user_id).filtered(
+            lambda user: not user.share).ids)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "user_id" in vals:
+            self.env.registry.clear_cache()  # _dealer_board_user_ids
+        return result
+
     # ------------------------------------------------------------
     # Response SLA
     # ------------------------------------------------------------

@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 
+# what the teams' cached rotation and board audience depend on
+USER_CACHE_FIELDS = frozenset({"active", "share", "group_ids"})
+
 
 class ResUsers(models.Model):
     _inherit = "res.users"
@@ -28,8 +31,9 @@ class ResUsers(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if "active" in vals:
-            self.env.registry.clear_cache()  # crm.team._dealer_rotation
+        if USER_CACHE_FIELDS.intersection(vals):
+            # crm.team._dealer_rotation (active users), _dealer_board_user_ids (internal users)
+            self.env.registry.clear_cache()
         return result
 
     def _dealer_default_inbox(self):

@@ -1,6 +1,6 @@
 import json
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import LazyTranslate
 
 from odoo.addons.bus.models.bus import channel_with_db, json_dump
@@ -112,6 +112,33 @@ class TestRealtimeBoard(DealerBusCommon):
         for user in (self.sales_1, self.sales_2, self.night_owner):
             self.assertIn({"lead_id": lead.id, "op": "upsert"},
                           self._bus(user, "dealer_lead/board"))
+
+    def _new_team_lead(self):
+        return self.env["crm.lead"].with_context(dealer_intake_skip=True).create({
+            "name": "Civic", "contact_name": "Jean Roy", "team_id": self.team.id})
+
+    def test_member_who_joins_the_team_hears_of_its_next_lead(self):
+        self._new_team_lead()  # the team's audience is known (cached)
+        newcomer = self._dealer_salesperson("paul", "Paul Roy", False)
+        lead = self._new_team_lead()
+        self.assertIn({"lead_id": lead.id, "op": "upsert"},
+                      self._bus(newcomer, "dealer_lead/board"))
+
+    def test_member_who_leaves_the_team_hears_no_more(self):
+        self._new_team_lead()
+        self.team.crm_team_member_ids.filtered(lambda m: m.user_id == self.sales_2).unlink()
+        lead = self._new_team_lead()
+        self.assertNotIn({"lead_id": lead.id, "op": "upsert"},
+                         self._bus(self.sales_2, "dealer_lead/board"))
+
+    def test_new_team_leader_hears_of_the_next_lead(self):
+        leader = new_test_user(self.env, login="chef", name="Chef",
+                               groups="dealer_lead_addon.group_dealer_lead_manager")
+        self._new_team_lead()
+        self.team.user_id = leader
+        lead = self._new_team_lead()
+        self.assertIn({"lead_id": lead.id, "op": "upsert"},
+                      self._bus(leader, "dealer_lead/board"))
 
     def test_reassignment_is_upserted(self):
         self.customer_lead.user_id = self.sales_2
