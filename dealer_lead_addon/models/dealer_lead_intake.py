@@ -123,8 +123,7 @@ class DealerLeadIntake(models.Model):
             if operator == "in":
                 return SQL("%s IN %s", name, tuple(value) or (None,))
             pattern = f"%{value}%" if operator in ("ilike", "like") else value
-            return SQL("%s %s %s", name, SQL("LIKE" if "ilike" not in operator else "ILIKE"),
-                       pattern)
+            return SQL("%s %s %s", name, SQL("ILIKE" if "ilike" in operator else "LIKE"), pattern)
 
         return Domain.custom(to_sql=to_sql)
 

@@ -25,6 +25,11 @@ VERIFIED_KEYS = {}
 VERIFIED_KEYS_MAX = 256
 
 
+def _comma_list(text):
+    """The lower-case, non-empty items of a comma-separated setting."""
+    return [item.strip().lower() for item in (text or "").split(",") if item.strip()]
+
+
 # what decides which source an e-mail or a provider name belongs to
 MATCH_FIELDS = frozenset({"active", "email_match", "provider_match", "sequence", "company_id"})
 
@@ -192,8 +197,7 @@ class DealerLeadSource(models.Model):
         the sources from the mail gateway's loop guard (20 mails in 2 h by default), which
         would otherwise drop leads."""
         Allowed = self.env["mail.gateway.allowed"].sudo()  # sudo: admin-only model
-        addresses = {p.strip().lower() for source in self
-                     for p in (source.email_match or "").split(",") if "@" in p}
+        addresses = {p for source in self for p in _comma_list(source.email_match) if "@" in p}
         known = set(Allowed.search([("email_normalized", "in", list(addresses))]).mapped(
             "email_normalized"))
         Allowed.create([{"email": address} for address in addresses - known])
@@ -284,11 +288,8 @@ class DealerLeadSource(models.Model):
         """``(id, sender patterns, provider names)`` of the active sources the user sees, in
         order (cached: every inquiry asks; cleared when a source changes)."""
         return tuple(
-            (source.id,
-             tuple(p for p in (x.strip().lower() for x in (source.email_match or "").split(","))
-                   if p),
-             frozenset(n for n in (x.strip().lower()
-                                   for x in (source.provider_match or "").split(",")) if n))
+            (source.id, tuple(_comma_list(source.email_match)),
+             frozenset(_comma_list(source.provider_match)))
             for source in self.search([("active", "=", True)]))
 
     def _dealer_utm_source(self, provider_name=""):

@@ -16,6 +16,8 @@ import re
 from odoo import api, fields, models
 from odoo.tools import LazyTranslate
 
+from ..tools.records import data_record
+
 _lt = LazyTranslate(__name__)
 
 ALERT_KINDS = ("new_lead", "deadline_soon", "overdue", "customer_text", "video_waiting",
@@ -104,8 +106,7 @@ class DealerStaffAlert(models.AbstractModel):
         # sudo: the gateway or cron user may not read the salesperson's partner
         record.sudo().message_notify(
             partner_ids=user.partner_id.ids, body=body, subject=subject,
-            author_id=self.env["ir.model.data"]._xmlid_to_res_id("base.partner_root"),
-            dealer_notify_inbox=True)
+            author_id=data_record(self.env, "base.partner_root").id, dealer_notify_inbox=True)
 
     @api.model
     def _dealer_schedule_activity(self, record, user, summary, note):
