@@ -3,6 +3,7 @@ from odoo import api, fields, models
 from ..tools.concurrency import read_committed_cursor
 
 TURNS_KEY = "dealer_lead_addon.round_robin_turns"
+MEMBERS_WRITTEN_KEY = "dealer_lead_addon.team_members_written"
 
 
 def _give_back_turns(cr, member_ids):
@@ -33,6 +34,32 @@ class CrmTeamMember(models.Model):
     _dealer_weight_positive = models.Constraint(
         "CHECK(dealer_weight > 0)", "The rotation weight must be positive.")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._dealer_mark_members_written()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._dealer_mark_members_written()
+        return super().write(vals)
+
+    def unlink(self):
+        self._dealer_mark_members_written()
+        return super().unlink()
+
+    @api.model
+    def _dealer_mark_members_written(self):
+        """This transaction now holds (or is about to hold) row locks on team members: a side
+        transaction taking a turn would wait for its own caller until its lock timeout. Until
+        the transaction ends, turns are taken in it instead (``_dealer_take_turn``). Requests
+        that route leads never write members; scripts and imports that add a salesperson and
+        then create leads in one transaction do."""
+        self.env.cr.postrollback.data[MEMBERS_WRITTEN_KEY] = True
+
+    @api.model
+    def _dealer_members_written(self):
+        return self.env.cr.postrollback.data.get(MEMBERS_WRITTEN_KEY, False)
+
     @api.model
     def _dealer_rotation_key(self, count, weight, last_assigned_at, member_id):
         """Weighted fair order: who is furthest below their share goes first, then who waited
@@ -54,11 +81,15 @@ class CrmTeamMember(models.Model):
         killed between the two commits leaves a count one ahead (one lead less for that
         person).
 
+        A transaction that wrote team members itself takes its turn inline: the side
+        transaction would wait for the locks its own caller holds.
+
         :return: the chosen member id
         """
         self.flush_model(["dealer_assigned_count", "dealer_last_assigned_at", "dealer_weight"])
         now = fields.Datetime.now()
-        with read_committed_cursor(self.env) as (cr, inline):
+        with read_committed_cursor(self.env, inline=self._dealer_members_written()) as (
+                cr, inline):
             cr.execute("""
                 SELECT id, dealer_assigned_count, dealer_weight, dealer_last_assigned_at
                   FROM crm_team_member WHERE id IN %s ORDER BY id FOR UPDATE

@@ -41,7 +41,7 @@ def try_xact_locks(cr, lock_ids):
 
 
 @contextmanager
-def read_committed_cursor(env, lock_timeout=SIDE_LOCK_TIMEOUT):
+def read_committed_cursor(env, lock_timeout=SIDE_LOCK_TIMEOUT, inline=False):
     """A new cursor in READ COMMITTED, committed when the block ends without error.
 
     Under tests the block runs on ``env.cr``: test cursors share one connection and another
@@ -52,12 +52,13 @@ def read_committed_cursor(env, lock_timeout=SIDE_LOCK_TIMEOUT):
     ``env.cr`` too: that transaction holds locks on the tables it alters, and a second
     connection waiting for them would wait for ever for its own caller. Elsewhere a lock the
     side transaction cannot get within ``lock_timeout`` (default ``SIDE_LOCK_TIMEOUT``) raises
-    ``LockNotAvailable``, which Odoo retries, instead of hanging.
+    ``LockNotAvailable``, which Odoo retries, instead of hanging. ``inline=True`` asks for
+    ``env.cr`` too: the caller knows its own transaction holds locks the block needs.
 
     :return: ``(cursor, inline)``; ``inline`` is True when the work is part of ``env.cr``'s
         transaction (and is rolled back with it)
     """
-    if module.current_test or not env.registry.ready:
+    if inline or module.current_test or not env.registry.ready:
         yield env.cr, True
         return
     with env.registry.cursor() as cr:
