@@ -34,6 +34,7 @@ pytestmark = pytest.mark.skipif(
 # with the SLA to-do the escalation schedules, an inquiry in the intake inbox
 DATA_SCRIPT = r'''
 import json
+from freezegun import freeze_time
 from odoo.addons.dealer_lead_addon.models.dealer_response_clock import _lt
 
 env.ref("base.user_admin").write({"lang": "fr_CA", "tz": "America/Toronto"})
@@ -82,8 +83,10 @@ inquiry = {
                  {"interest": "trade-in", "status": "used", "year": 2016, "make": "Honda",
                   "model": "Civic", "odometer": 141000}],
 }
-intake, _outcome = env["dealer.lead.intake"]._dealer_intake_http(
-    source, json.dumps(inquiry).encode(), "application/json")
+# a Wednesday at 10:00 in Quebec: the team is on shift, the round robin routes the inquiry
+with freeze_time("2026-12-02 15:00:00"):
+    intake, _outcome = env["dealer.lead.intake"]._dealer_intake_http(
+        source, json.dumps(inquiry).encode(), "application/json")
 print("DEALER_FR_IDS=" + json.dumps({"lead": lead.id, "intake_lead": intake.lead_id.id,
                                      "mail_html": str(mail.body_html)}))
 env.cr.commit()
