@@ -150,14 +150,19 @@ class DealerLeadIntake(models.Model):
             "content_type": "message/rfc822",
             "custom_values": custom_values or {},
         }, process=False)
+        received_body = msg_dict.get("body")
+        outcome = None
         try:
-            intake._dealer_process(msg_dict=msg_dict)
+            outcome = intake._dealer_process(msg_dict=msg_dict)
         except CONCURRENCY_ERRORS:
+            msg_dict["body"] = received_body
             if not self.env.context.get("fetchmail_cron_running"):
                 raise  # a request: Odoo retries it
             # fetchmail rolls back and never fetches a failed e-mail again: keep it received
             # (its processing was rolled back to its savepoint), processed by the cron later
             _logger.info("Lead intake %s: concurrent inquiry, processed later", intake.id)
+        if outcome == "quarantined":
+            msg_dict["body"] = received_body  # the e-mail as received, on the intake
         return intake.lead_id or intake
 
     @api.model
@@ -289,7 +294,7 @@ class DealerLeadIntake(models.Model):
             return self._dealer_process_created_lead()
         if self.channel == "email" and not adf.find_adf(self.payload or ""):
             return self._dealer_process_plain_email(msg_dict)
-        return self._dealer_create_or_attach(self._dealer_parse())
+        return self._dealer_create_or_attach(self._dealer_parse(), msg_dict)
 
     def _dealer_parse(self):
         """The payload as a typed, normalised ``inquiry.Inquiry`` (same for every channel).
@@ -345,8 +350,8 @@ class DealerLeadIntake(models.Model):
         company's."""
         code = (address.country or "").upper()[:2]
         if code in ("US", "CA"):
-            return self.env.ref(f"base.{code.lower()}")
-        return self.env.company._dealer_country() or self.env.ref("base.ca")
+            return data_record(self.env, f"base.{code.lower()}")
+        return self.env.company._dealer_country() or data_record(self.env, "base.ca")
 
     def _dealer_detect_lang(self, values):
         """fr_CA or en_US: the inquiry's language, or the one of ``values``, a dict with
@@ -424,23 +429,30 @@ class DealerLeadIntake(models.Model):
             raise ConcurrencyError(
                 f"intake {self.id}: a lead of the same customer was committed meanwhile")
 
-    def _dealer_find_duplicate(self, inquiry, exclude=None):
+    def _dealer_provider_holder(self, inquiry):
+        """The other intake that holds this inquiry's provider lead id for its source (at most
+        one: the unique index), with its lead (an earlier intake quarantined may have none)."""
+        if not (inquiry.provider_lead_id and self.source_id):
+            return self.browse()
+        return self.search_fetch([
+            ("source_id", "=", self.source_id.id),
+            ("provider_lead_id", "=", inquiry.provider_lead_id),
+            ("id", "!=", self.id),
+        ], ["lead_id"], limit=1)
+
+    def _dealer_find_duplicate(self, inquiry, exclude=None, holder=None):
         """The lead a new inquiry belongs to: the lead of an earlier intake with the same
         provider lead id ('repeat'), else an open lead with the same phone or e-mail
         ('duplicate').
 
         :param exclude: the lead of the inquiry itself (website form, manual entry)
+        :param holder: ``_dealer_provider_holder(inquiry)``, when the caller has it already
         :return: ``(lead, kind)``
         """
         Lead = self.env["crm.lead"].with_context(active_test=True)
-        if inquiry.provider_lead_id and self.source_id:
-            earlier = self.search([
-                ("source_id", "=", self.source_id.id),
-                ("provider_lead_id", "=", inquiry.provider_lead_id),
-                ("lead_id", "!=", False),
-            ], limit=1)
-            if earlier:
-                return earlier.lead_id, "repeat"
+        holder = self._dealer_provider_holder(inquiry) if holder is None else holder
+        if holder.lead_id:
+            return holder.lead_id, "repeat"
         domain = []
         numbers = [p.e164 for p in inquiry.phones]
         if numbers:
@@ -457,9 +469,14 @@ class DealerLeadIntake(models.Model):
         lead = Lead.search(Domain.AND([open_domain, Domain.OR(domain)]), order="id", limit=1)
         return lead, "duplicate" if lead else False
 
-    def _dealer_provider_id_free(self, provider_lead_id):
+    def _dealer_provider_id_free(self, provider_lead_id, holder=None):
         """Whether no other intake holds this source's provider lead id (its lead may have
-        been deleted or merged since)."""
+        been deleted or merged since).
+
+        :param holder: ``_dealer_provider_holder`` of the inquiry, when the caller has it
+        """
+        if holder is not None:
+            return bool(provider_lead_id) and not holder
         return bool(provider_lead_id) and not self.search_count([
             ("source_id", "=", self.source_id.id), ("provider_lead_id", "=", provider_lead_id),
             ("id", "!=", self.id)], limit=1)
@@ -468,12 +485,15 @@ class DealerLeadIntake(models.Model):
     # Create or attach
     # ------------------------------------------------------------
 
-    def _dealer_create_or_attach(self, inquiry):
+    def _dealer_create_or_attach(self, inquiry, msg_dict=None):
+        """:param msg_dict: the gateway's parsed e-mail, which it posts on the lead returned
+            (see ``_dealer_note_inquiry``)"""
         self._dealer_lock_keys(inquiry)
-        lead, kind = self._dealer_find_duplicate(inquiry)
+        holder = self._dealer_provider_holder(inquiry)
+        lead, kind = self._dealer_find_duplicate(inquiry, holder=holder)
         if lead:
             self._dealer_attach(lead, inquiry, repeat=kind == "repeat" or (
-                inquiry.status == "resend"))
+                inquiry.status == "resend"), msg_dict=msg_dict)
             return "repeat" if kind == "repeat" else "attached"
         values = self._dealer_lead_values(inquiry)
         wanted = inquiry.wanted_vehicle
@@ -497,13 +517,13 @@ class DealerLeadIntake(models.Model):
             "state": "created",
             "lead_id": lead.id,
             "provider_lead_id": provider_lead_id if self._dealer_provider_id_free(
-                provider_lead_id) else False,
+                provider_lead_id, holder) else False,
         })
         # reach the unique index inside our savepoint; the lead's own updates wait for the
         # ones that follow (one UPDATE instead of two)
         self.flush_recordset()
-        lead._message_log(body=self._dealer_inquiry_note(inquiry, first=True) + plaintext2html(
-            Lead._dealer_route_note(user, how)))
+        self._dealer_note_inquiry(lead, self._dealer_inquiry_note(
+            inquiry, first=True) + plaintext2html(Lead._dealer_route_note(user, how)), msg_dict)
         lead._dealer_after_intake(self.channel, routed=True)
         return "created"
 
@@ -562,19 +582,37 @@ class DealerLeadIntake(models.Model):
             "lang": lead.lang_id.code, "description": html2plaintext(lead.description or ""),
         }, **options)
 
-    def _dealer_attach(self, lead, inquiry, repeat=False):
+    def _dealer_attach(self, lead, inquiry, repeat=False, msg_dict=None):
         """Keep a duplicate inquiry on the open lead: visible, counted, salesperson alerted;
         no new acknowledgement and no SLA restart."""
         values = self._dealer_parsed_values(inquiry) if inquiry.origin else {}
         self.write({**values, "state": "attached", "lead_id": lead.id})
         if repeat:
-            lead._message_log(body=lead._dealer_staff_env()._(
+            self._dealer_note_inquiry(lead, plaintext2html(lead._dealer_staff_env()._(
                 "The provider sent this inquiry again (same lead id %(ref)s); kept as intake "
-                "%(intake)s.", ref=inquiry.provider_lead_id or "-", intake=self.name))
+                "%(intake)s.", ref=inquiry.provider_lead_id or "-", intake=self.name)),
+                msg_dict)
             return
         lead.sudo().dealer_inquiry_count += 1
-        lead._message_log(body=self._dealer_inquiry_note(inquiry, first=False))
+        self._dealer_note_inquiry(lead, self._dealer_inquiry_note(inquiry, first=False),
+                                  msg_dict)
         lead._dealer_alert_salesperson(duplicate=True)
+
+    def _dealer_note_inquiry(self, lead, body, msg_dict=None):
+        """Write the note of a parsed inquiry on its lead.
+
+        An ADF e-mail is machine text: the note (the inquiry as staff read it, its routing)
+        becomes the body of the e-mail that the mail gateway posts on the lead right after
+        this, so that the lead shows one readable message instead of the XML and a note.
+        The e-mail as received stays on the intake the note names (``raw_payload``). The
+        gateway has already looked for the sender's partner (twice): a provider without one
+        is posted as its address, without a third search.
+        """
+        if msg_dict is not None and self.channel == "email":
+            msg_dict["body"] = body
+            msg_dict["author_id"] = msg_dict.get("author_id") or False
+        else:
+            lead._message_log(body=body)
 
     def _dealer_inquiry_note(self, inquiry, first):
         vehicles = ", ".join(" ".join(str(p) for p in (
@@ -608,10 +646,9 @@ class DealerLeadIntake(models.Model):
         provider_name = inquiry.provider_name
         address = inquiry.address
         country = self._dealer_country(address)
-        state = self.env["res.country.state"]
-        if address.region:
-            state = state.search([("country_id", "=", country.id),
-                                  ("code", "=", address.region[:3])], limit=1)
+        State = self.env["res.country.state"]
+        state = State.browse(State._dealer_state_id(country.id, address.region[:3])) if (
+            address.region and country) else State
         phones = inquiry.phones
         vehicles = inquiry.vehicles
         name = inquiry.name or (inquiry.emails or [""])[0] or phones[0].e164

@@ -21,10 +21,10 @@ class DealerLeadIntake(models.Model):
     def write(self, vals):
         return super().write(without_forged_test_flag(self.env, vals))
 
-    def _dealer_find_duplicate(self, inquiry, exclude=None):
+    def _dealer_find_duplicate(self, inquiry, exclude=None, holder=None):
         if self.dealer_is_test:
             return self.env["crm.lead"], False
-        lead, kind = super()._dealer_find_duplicate(inquiry, exclude=exclude)
+        lead, kind = super()._dealer_find_duplicate(inquiry, exclude=exclude, holder=holder)
         if lead.dealer_is_test:
             return self.env["crm.lead"], False
         return lead, kind

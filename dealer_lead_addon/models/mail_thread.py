@@ -1,3 +1,5 @@
+from xmlrpc import client as xmlrpclib
+
 from odoo import api, models
 
 
@@ -5,13 +7,14 @@ class MailThread(models.AbstractModel):
     _inherit = "mail.thread"
 
     @api.model
-    def _message_route_process(self, message, message_dict, routes):
-        """Hand the raw e-mail to the lead intake, which keeps it before parsing anything."""
-        this = self
-        if not self.env.context.get("dealer_intake_skip") and any(
-                route[0] == "crm.lead" and not route[1] for route in routes or ()):
-            this = self.with_context(dealer_raw_email=message.as_string())
-        return super(MailThread, this)._message_route_process(message, message_dict, routes)
+    def message_process(self, model, message, custom_values=None, save_original=False,
+                        strip_attachments=False, thread_id=None):
+        """Hand the e-mail exactly as received to the lead intake, which keeps it before
+        parsing anything (the bytes given, not a serialisation of the parsed message)."""
+        raw = bytes(message.data) if isinstance(message, xmlrpclib.Binary) else message
+        return super(MailThread, self.with_context(dealer_raw_email=raw)).message_process(
+            model, message, custom_values=custom_values, save_original=save_original,
+            strip_attachments=strip_attachments, thread_id=thread_id)
 
     def _get_notify_valid_parameters(self):
         return super()._get_notify_valid_parameters() | {"dealer_notify_inbox"}

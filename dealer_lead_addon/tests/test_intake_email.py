@@ -47,6 +47,31 @@ class TestIntakeEmail(DealerIntakeCommon):
         self.assertTrue(intake.lead_id.message_ids.filtered(lambda m: "Raw kept" in (
             m.subject or "")), "the e-mail itself is posted on the lead")
 
+    def test_adf_email_is_kept_byte_for_byte(self):
+        raw = self._adf_email(fixture("adf_standard.xml"), subject="Octets")
+        with self._frozen(OPEN_NOW):
+            self._process_email(raw)
+        self.assertEqual(self._last_intake().raw_payload, raw)
+
+    def test_adf_email_shows_on_the_lead_as_the_readable_inquiry(self):
+        lead = self._lead_from(fixture("adf_standard.xml"), subject="Lisible").lead_id
+        posted = lead.message_ids.filtered(lambda m: m.subject == "Lisible")
+        self.assertEqual(len(posted), 1)
+        self.assertIn("Inquiry received by", str(posted.body))
+        self.assertIn("2023 Toyota RAV4", str(posted.body))
+        self.assertIn("Routed to", str(posted.body))
+        self.assertNotIn("prospect", str(posted.body), "no XML for the salesperson to read")
+        self.assertEqual(posted.email_from, "leads@autotrader.example")
+        self.assertFalse(lead.message_ids.filtered(
+            lambda m: m != posted and "Inquiry received by" in str(m.body)),
+            "one message for the inquiry, not the e-mail and a note")
+
+    def test_quarantined_adf_email_keeps_its_own_body_on_the_intake(self):
+        intake = self._lead_from(fixture("adf_unreachable.xml"), subject="Tel quel")
+        posted = intake.message_ids.filtered(lambda m: m.subject == "Tel quel")
+        self.assertIn("prospect", str(posted.body))
+        self.assertNotIn("Inquiry received by", str(posted.body))
+
     def test_adf_pi_before_declaration_upper_case_tags_bare_ampersand(self):
         lead = self._lead_from(fixture("adf_quirks.xml")).lead_id
         self.assertEqual(lead.contact_name, "Bob Smith")

@@ -134,6 +134,22 @@ class TestIntakePipelineConcurrency(DealerIntakeCommon):
         self.assertEqual((outcome, again_outcome), ("created", "repeat"))
         self.assertEqual(again.lead_id, first.lead_id)
 
+    def test_a_state_created_later_is_found_by_the_cached_region_lookup(self):
+        State = self.env["res.country.state"]
+        canada = self.env.ref("base.ca")
+        self.assertFalse(State._dealer_state_id(canada.id, "ZZ"))
+        state = State.create({"name": "Zed", "code": "ZZ", "country_id": canada.id})
+        self.assertEqual(State._dealer_state_id(canada.id, "ZZ"), state.id)
+
+    def test_provider_id_of_a_deleted_lead_starts_a_new_lead(self):
+        first, _outcome = self._http(inquiry_json(provider_id="GONE"))
+        first.lead_id.unlink()
+        again, outcome = self._http(inquiry_json(provider_id="GONE"))
+        self.assertEqual(outcome, "created")
+        self.assertTrue(again.lead_id)
+        self.assertEqual((first.provider_lead_id, again.provider_lead_id), ("GONE", False),
+                         "the earlier intake keeps the id: the new one is not refused for it")
+
     @mute_logger("odoo.sql_db", INTAKE_LOGGER)
     def test_unexpected_error_is_quarantined_internal_without_details(self):
         with patch.object(DealerLeadIntake, "_dealer_lead_values",
