@@ -330,6 +330,13 @@ class CrmLead(models.Model):
             user, how = facts["user"], "creator"
         if not user and team:
             user, how = team._dealer_after_hours_owner(), "after_hours"
+        if user:
+            # what the note, its language, the board, the salesperson's subscription as a
+            # follower and the gateway's post (is the follower away?) read of them, in two
+            # queries (not the whole user, then the partner and the absence field by field)
+            user.fetch(["active", "share", "partner_id", "out_of_office_from",
+                        "out_of_office_to", "out_of_office_message"])
+            user.partner_id.fetch(["name", "lang"])
         # the team's name as the note's reader reads it (team names are translated)
         team_name = team.with_env(self.browse()._dealer_staff_env(user)).name
         return team, user, self._dealer_route_how(how, rule, team_name)

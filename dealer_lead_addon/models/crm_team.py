@@ -110,15 +110,16 @@ class CrmTeam(models.Model):
         self.ensure_one()
         at = at or fields.Datetime.now()
         excluded = set(exclude_users.ids) if exclude_users else set()
+        rotation = [row for row in self._dealer_rotation() if row[1] not in excluded]
         member_ids = self._dealer_on_shift_ids([
             (member_id, resource_id, calendar_id)
-            for member_id, user_id, resource_id, calendar_id in self._dealer_rotation()
-            if user_id not in excluded], at)
+            for member_id, _user_id, resource_id, calendar_id in rotation], at)
         if not member_ids:
             return self.env["res.users"]
         # sudo: whoever creates the lead (website visitor, salesperson) moves the rotation
-        Member = self.env["crm.team.member"].sudo()
-        return Member.browse(Member._dealer_take_turn(member_ids)).user_id.with_env(self.env)
+        chosen = self.env["crm.team.member"].sudo()._dealer_take_turn(member_ids)
+        user_by_member = {member_id: user_id for member_id, user_id, *_rest in rotation}
+        return self.env["res.users"].browse(user_by_member[chosen])
 
     @tools.ormcache("self.id")
     def _dealer_board_user_ids(self):
