@@ -22,8 +22,10 @@ e-mail committed on its own as the mail gateway does:
 - the addon: keep raw -> parse ADF -> locks and dedupe -> create -> route -> SLA clock ->
   consent -> sequence -> acknowledgement queued (rendered later by the acknowledgement cron).
 
-Printed: the in-transaction cost (``message_process`` + flush: what the gateway or the HTTP
-request waits for, #10 target <= 1.3x stock), and the end-to-end cost, the transactions plus
+Printed: the in-transaction cost (``message_process``, then what runs before ``COMMIT``: the
+flush and the pre-commit hooks such as tracking and bus messages, which the addon's savepoint
+runs earlier and stock at commit; what the gateway or the HTTP request waits for, #10 target
+<= 1.3x stock), and the end-to-end cost, the transactions plus
 draining the queues (acknowledgement cron, SMS queue to a loopback SMS provider, mail queue to
 a loopback SMTP sink; #10 target <= 1.5x stock + automation). Then the time from the start of
 ``message_process`` to the acknowledgement reaching the SMS provider when the crons run right
@@ -237,7 +239,7 @@ def feed(env, to, tag, count, stock, start=0):
         custom = stock_values(tag, i) if automation else None
         started = time.perf_counter()
         thread.message_process("crm.lead", raw, custom_values=custom)
-        env.flush_all()
+        env.cr.flush()  # the flush and the pre-commit hooks: the transaction's own work
         flushed = time.perf_counter()
         env.cr.commit()  # the gateway commits each message; post-commit hooks run here
         in_transaction += flushed - started

@@ -117,7 +117,27 @@ error = text("Nadia Côté", "+15145550103", "Bonjour Nadia, merci pour votre de
              "conseiller vous répond d'ici 10 minutes.", "ack",
              state="error", failure_type="sms_server", dealer_attempt_count=4,
              dealer_automated=True)
+# an ADF e-mail through the mail gateway: the lead shows the inquiry as one readable message
+feed.email_match = "leads@autotrader.example"
+adf_lead = env["mail.thread"].sudo().message_process("crm.lead", """\
+From: AutoTrader.ca <leads@autotrader.example>
+To: ventes@concession.example
+Subject: Nouvelle demande AutoTrader.ca AT-2026-1184
+Message-Id: <at-2026-1184@autotrader.example>
+MIME-Version: 1.0
+Content-Type: text/plain; charset="utf-8"
+
+<?xml version="1.0"?><?adf version="1.0"?><adf><prospect status="new">
+<id sequence="1" source="AutoTrader.ca">AT-2026-1184</id>
+<vehicle interest="buy" status="used"><year>2023</year><make>Toyota</make><model>RAV4</model>
+<trim>XLE</trim></vehicle><customer><contact><name part="full">Genevieve Tremblay</name>
+<email>genevieve.tremblay@courriel.example</email><phone type="cellphone">514 555 0142</phone>
+<address><city>Montreal</city><regioncode>QC</regioncode><country>CA</country></address>
+</contact><comments>Bonjour, est-ce que le RAV4 est encore disponible? J'aimerais l'essayer
+samedi.</comments></customer><provider><name>AutoTrader.ca</name></provider></prospect></adf>
+""")
 print("DEALER_SHOT_IDS=" + json.dumps({
+    "adf": adf_lead,
     "feed": feed.id, "website": website.id, "delivered": delivered.id, "maybe": maybe.id,
     "failed": failed.id, "night": night.id, "retry": retry.id, "uncertain": uncertain.id,
     "held": held.id, "error": error.id,
@@ -239,6 +259,10 @@ def take_screenshots(base, ids, out):
             visit(f"{lead}/{ids[key]}")
             show(page, ".o_field_widget[name=dealer_ack_state]")
             shoot(page, out, f"lead_form_ack_{key}", f"lead form, {what}")
+        visit(f"{lead}/{ids['adf']}")
+        show(page, ".o-mail-Message")
+        shoot(page, out, "lead_form_adf_inquiry",
+              "lead from an ADF e-mail: the inquiry as one readable message, no XML")
         visit(f"{lead}?view_type=list")
         shoot(page, out, "lead_list_ack", "pipeline list with the acknowledgement column")
         open_filter(page, "Accusé de réception à vérifier")
