@@ -30,6 +30,7 @@ ACK_CRON = "dealer_lead_addon.ir_cron_dealer_pending_acks"
 ACK_STATUS_FIELDS = ["dealer_ack_sms_state", "dealer_ack_mail_state", "dealer_ack_state",
                      "dealer_ack_note", "dealer_ack_sent_at"]
 ACK_RECORDED_KEY = "dealer_lead_addon.ack_recorded"
+ACK_WAKE_KEY = "dealer_lead_addon.ack_cron_woken"
 # what happened to the acknowledgement on one channel (text or e-mail)
 ACK_CHANNEL_STATES = [
     ("queued", "Queued"), ("sent", "Sent"), ("delivered", "Delivered"),
@@ -243,13 +244,27 @@ class CrmLead(models.Model):
         left._dealer_acknowledge_after_commit()
 
     def _dealer_acknowledge_after_commit(self):
-        """Wake the acknowledgement cron, which runs as soon as this transaction commits. It
-        takes every pending lead, so a pending acknowledgement is never lost."""
-        if self:
-            # sudo: intake runs as a website visitor or the gateway user, who cannot read crons
-            # (read alone: not the whole cron, at every inquiry)
-            data_record(self.env, ACK_CRON).sudo().with_context(
-                prefetch_fields=False)._trigger()
+        """Wake the acknowledgement cron as soon as this transaction commits. It takes every
+        pending lead, so a pending acknowledgement is never lost.
+
+        The wake-up (a trigger and the cron workers' notification) is written in a short
+        transaction of its own right after the commit, once per transaction: the intake's
+        transaction, which holds the inquiry's locks, does not wait for it. Were the worker to
+        stop in between, the cron's interval is the safety net.
+        """
+        cr = self.env.cr
+        if not self or cr.postcommit.data.get(ACK_WAKE_KEY):
+            return
+        cr.postcommit.data[ACK_WAKE_KEY] = True
+        registry = self.env.registry
+
+        @cr.postcommit.add
+        def wake_acknowledgement_cron():
+            with registry.cursor() as wake_cr:
+                # the superuser: intake runs as a website visitor or the gateway user, who
+                # cannot read crons (read alone: not the whole cron, at every inquiry)
+                env = api.Environment(wake_cr, SUPERUSER_ID, {})
+                data_record(env, ACK_CRON).with_context(prefetch_fields=False)._trigger()
 
     def _dealer_acknowledge_and_alert(self):
         for lead in self.filtered(lambda lead: lead.dealer_ack_state == "pending"):

@@ -72,6 +72,19 @@ class TestIntakeEmail(DealerIntakeCommon):
         self.assertIn("prospect", str(posted.body))
         self.assertNotIn("Inquiry received by", str(posted.body))
 
+    def test_acknowledgement_cron_is_woken_once_after_the_commit(self):
+        cron = self.env.ref("dealer_lead_addon.ir_cron_dealer_pending_acks")
+        Trigger = self.env["ir.cron.trigger"].sudo()
+        before = Trigger.search_count([("cron_id", "=", cron.id)])
+        with self._frozen(OPEN_NOW):
+            self._process_email(self._adf_email(fixture("adf_standard.xml")))
+            self._process_email(self._adf_email(fixture("adf_quirks.xml")))
+            self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before,
+                             "the intake's own transaction writes no wake-up")
+            self._run_postcommit()
+        self.assertEqual(Trigger.search_count([("cron_id", "=", cron.id)]), before + 1)
+        self.assertNotEqual(self._last_intake().lead_id.dealer_ack_state, "pending")
+
     def test_adf_pi_before_declaration_upper_case_tags_bare_ampersand(self):
         lead = self._lead_from(fixture("adf_quirks.xml")).lead_id
         self.assertEqual(lead.contact_name, "Bob Smith")
