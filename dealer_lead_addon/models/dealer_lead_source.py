@@ -296,7 +296,9 @@ class DealerLeadSource(models.Model):
         """UTM source of this source's leads: its own, else one named after the provider."""
         if self.utm_source_id:
             return self.utm_source_id
-        name = provider_name or self.name
+        name = (provider_name or self.name or "").strip()
         if not name:
             return self.env["utm.source"]
-        return self.env["utm.mixin"]._find_or_create_record("utm.source", name)
+        Source = self.env["utm.source"]
+        return Source.browse(Source._dealer_id_by_name(name)) or (
+            self.env["utm.mixin"]._find_or_create_record("utm.source", name))

@@ -141,6 +141,13 @@ class TestIntakePipelineConcurrency(DealerIntakeCommon):
         state = State.create({"name": "Zed", "code": "ZZ", "country_id": canada.id})
         self.assertEqual(State._dealer_state_id(canada.id, "ZZ"), state.id)
 
+    def test_utm_source_of_a_provider_is_created_once_then_found_in_the_cache(self):
+        source = self.env["dealer.lead.source"].create({"name": "Kijiji", "code": "kijiji"})
+        self.assertFalse(self.env["utm.source"]._dealer_id_by_name("Kijiji Autos"))
+        first = source._dealer_utm_source("Kijiji Autos")
+        self.assertEqual(source._dealer_utm_source(" kijiji autos "), first)
+        self.assertEqual(self.env["utm.source"]._dealer_id_by_name("Kijiji Autos"), first.id)
+
     def test_provider_id_of_a_deleted_lead_starts_a_new_lead(self):
         first, _outcome = self._http(inquiry_json(provider_id="GONE"))
         first.lead_id.unlink()
