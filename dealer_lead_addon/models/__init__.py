@@ -5,9 +5,9 @@ from . import dealer_staff_alert
 from . import mail_mail
 from . import mail_notification
 from . import res_company
+from . import dealer_at_work_cache_mixin
 from . import res_country_state
 from . import utm_source
-from . import dealer_at_work_cache_mixin
 from . import resource_calendar
 from . import resource_calendar_attendance
 from . import resource_calendar_leaves

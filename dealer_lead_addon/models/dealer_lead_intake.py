@@ -155,13 +155,12 @@ class DealerLeadIntake(models.Model):
         try:
             outcome = intake._dealer_process(msg_dict=msg_dict)
         except CONCURRENCY_ERRORS:
-            msg_dict["body"] = received_body
             if not self.env.context.get("fetchmail_cron_running"):
-                raise  # a request: Odoo retries it
+                raise  # a request: Odoo retries it (and parses the e-mail again)
             # fetchmail rolls back and never fetches a failed e-mail again: keep it received
             # (its processing was rolled back to its savepoint), processed by the cron later
             _logger.info("Lead intake %s: concurrent inquiry, processed later", intake.id)
-        if outcome == "quarantined":
+        if outcome in (None, "quarantined"):
             msg_dict["body"] = received_body  # the e-mail as received, on the intake
         return intake.lead_id or intake
 
@@ -469,17 +468,13 @@ class DealerLeadIntake(models.Model):
         lead = Lead.search(Domain.AND([open_domain, Domain.OR(domain)]), order="id", limit=1)
         return lead, "duplicate" if lead else False
 
-    def _dealer_provider_id_free(self, provider_lead_id, holder=None):
+    def _dealer_provider_id_free(self, provider_lead_id, holder):
         """Whether no other intake holds this source's provider lead id (its lead may have
         been deleted or merged since).
 
-        :param holder: ``_dealer_provider_holder`` of the inquiry, when the caller has it
+        :param holder: ``_dealer_provider_holder`` of the inquiry
         """
-        if holder is not None:
-            return bool(provider_lead_id) and not holder
-        return bool(provider_lead_id) and not self.search_count([
-            ("source_id", "=", self.source_id.id), ("provider_lead_id", "=", provider_lead_id),
-            ("id", "!=", self.id)], limit=1)
+        return bool(provider_lead_id) and not holder
 
     # ------------------------------------------------------------
     # Create or attach
